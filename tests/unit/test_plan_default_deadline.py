@@ -48,8 +48,8 @@ def test_the_starting_cost_split_follows_who_was_declared_responsible() -> None:
 
 def test_a_call_is_promised_soon_only_while_the_contact_centre_is_open() -> None:
     """A walkthrough's finding: "one of our staff will call you soon" at any hour."""
+    from sagwa.services.call_when_words import call_when
     from sagwa.services.desk_policy import load_desk_policy
-    from sagwa.web.pages.customer_case_words import call_when
 
     policy = load_desk_policy()
     open_hours = datetime(2026, 12, 3, 5, 0, tzinfo=UTC)  # Thursday 14:00 in Seoul

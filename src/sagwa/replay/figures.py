@@ -39,12 +39,14 @@ from sagwa.messagecheck import check_message
 
 #: Every message a customer is sent (the desk's and 2008's), all of them checked for the figures.
 #: The message-check kind a purpose is checked as when it was sent (every other one: the
-#: resolution kind); a receipt, the reminder of an unpaid difference or the note that a refund
-#: was paid offers no options and sets no deadline to miss.
+#: resolution kind); a receipt, the reminder of an unpaid difference, the note that a refund
+#: was paid or the one acknowledging a request for a call offers no options to choose from
+#: and sets no deadline to miss.
 CHECKED_AS = {"difference_received": "follow_up", "difference_reminder": "follow_up",
-              "refund_paid": "follow_up"}
+              "refund_paid": "follow_up", "call_requested": "follow_up"}
 CUSTOMER_PURPOSES = ("resolution", "reminder", "confirmation", "defaulted", "unreachable",
                      "never_told", "difference_received", "difference_reminder", "refund_paid",
+                     "call_requested",
                      "legacy_cancellation", "legacy_call_note")
 
 

@@ -85,7 +85,7 @@ from sagwa.services.desk_money import compensation_audit_keys
 from sagwa.services.desk_policy import REFUND_DAYS_BY_LAW, DeskPolicy, load_desk_policy
 from sagwa.services.idempotency import prior_result, remember
 from sagwa.services.lookups import require
-from sagwa.services.outbox import withdraw_unsent
+from sagwa.services.outbox import enqueue_messages, withdraw_unsent
 from sagwa.services.recorded_texts import audit_text, text_matches
 from sagwa.services.refunds import owe_refund
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -163,6 +163,8 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
         uow.cases.save(updated, now, compensation_entry_id=entry_id)
         not_queued = (_queue_difference_reminder(uow, case_id, policy, links)
                       if consent.choice is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT else None)
+        note_not_queued = (_acknowledge_call_request(uow, updated, consent, plan, policy)
+                           if consent.choice is CustomerOption.TALK_TO_PERSON else None)
         uow.audit.append(AuditEvent(taken_by, "case.choice_recorded", "case", str(case_id),
                                     before={"status": row.case.status.value},
                                     after={"status": updated.status.value,
@@ -172,6 +174,8 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
                                            "compensation_points": points,
                                            **({"reminder_not_queued": not_queued}
                                               if not_queued else {}),
+                                           **({"note_not_queued": note_not_queued}
+                                              if note_not_queued else {}),
                                            # the ledger entry and its split (appended)
                                            **(compensation_audit_keys(uow, entry_id)
                                               if entry_id is not None else {})}),
@@ -191,6 +195,21 @@ def _queue_difference_reminder(uow: SqlAlchemyUnitOfWork, case_id: int,
 
     try:
         queue_reminder(uow, case_id, policy, links)
+    except SagwaError as exc:
+        return str(exc.details.get("reason") or exc.code)
+    return None
+
+
+def _acknowledge_call_request(uow: SqlAlchemyUnitOfWork, case: Case, consent: ConsentRecord,
+                              plan: IncidentPlan, policy: DeskPolicy) -> str | None:
+    """Queue the note that acknowledges a request to talk to a person
+    (``call_request_notice``); None, or why it could not be (its wording refused by the
+    message check): the request is recorded all the same, and the audit entry names what was
+    not queued."""
+    from sagwa.services.call_request_notice import call_request_messages
+
+    try:
+        enqueue_messages(uow, call_request_messages(uow, case, consent, plan, policy))
     except SagwaError as exc:
         return str(exc.details.get("reason") or exc.code)
     return None

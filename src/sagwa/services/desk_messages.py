@@ -375,15 +375,17 @@ def _difference_owed(plan: IncidentPlan, paid: Money, units: int, lang: str) -> 
 
 
 def options_phrase(plan: IncidentPlan, lang: str, over: OverCap | None = None, *,
-                   price_word: str = REGULAR_PRICE_WORD) -> str:
+                   price_word: str = REGULAR_PRICE_WORD,
+                   without: CustomerOption | None = None) -> str:
     """The plan's options as one phrase for short texts (the SMS, the public notice):
     "주문 유지, 주문 취소(전액 환불과 보상 포인트) 또는 상담원과 통화" / "keep the order, cancel it
     for a full refund plus compensation points or talk to a person". There is none before a
     plan: a plan may offer any two options, so no option is certain until it is made (the
     notice then names none). For a customer over the keep cap (``over``) keeping says how many
-    units are kept and that the rest is refunded."""
+    units are kept and that the rest is refunded. ``without``: an option left out (the one
+    the customer just took: a request to talk to a person is acknowledged with the others)."""
     ko = lang == "ko"
-    offered = tuple(o for o in OPTION_ORDER if plan.offers(o))
+    offered = tuple(o for o in OPTION_ORDER if plan.offers(o) and o is not without)
     pct = plan.discount_pct
     points = cancel_points(plan)
 

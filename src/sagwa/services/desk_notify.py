@@ -381,6 +381,9 @@ def confirmation_messages(uow: SqlAlchemyUnitOfWork, case: Case, consent: Consen
     while the apology waited for contact hours; the choice withdrew it) the confirmation is the
     apology, not "once more", and it gives the link to their page itself (from ``links``,
     valid as long as the apology's would have been) instead of "the link in our message".
+
+    A customer who was waiting for a call at a time (picked on their page, or named on a call:
+    ``call_time_of``) is told it will not come: the choice took them off the call list.
     """
     from sagwa.services.outbox import OutgoingMessage
 
@@ -399,6 +402,11 @@ def confirmation_messages(uow: SqlAlchemyUnitOfWork, case: Case, consent: Consen
 
     # the correct price named as the apology named it: a book's 정가 or 판매가, else 정상가
     word = dm.correct_price_word(facts)
+    # a call the customer was waiting for at a time (picked on their page, or named on a call):
+    # their choice takes them off the call list, so they are told it will not come
+    waiting = uow.reads.call_time_of(int(case.case_id))
+    call_off = (dm.format_when(waiting, lang)
+                if waiting is not None and waiting > uow.now() else "")
 
     def body(how_to_pay: str | None) -> str:
         values = {"options_phrase": dm.options_phrase(plan, lang, dm.over_cap(case, plan),
@@ -406,7 +414,7 @@ def confirmation_messages(uow: SqlAlchemyUnitOfWork, case: Case, consent: Consen
                   **confirmation_values(replace(case, consent=consent), plan, lang,
                                         how_to_pay=how_to_pay, apologised=apologised,
                                         link=link, price_word=word),
-                  **dm.contact_values(policy.contact, lang)}
+                  **dm.contact_values(policy.contact, lang), "call_off": call_off}
         return render_checked(template, lang, kind="resolution", facts=facts,
                               customer_name=person.name, values=with_names(values, lang))
 

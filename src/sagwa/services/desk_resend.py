@@ -14,7 +14,8 @@ withdrawn one was due (delivery still holds unprompted messages to the contact h
   and has not talked to an agent since (as the reminder job chooses them);
 * the confirmation of a choice, the receipt for a difference paid, the reminder of one still
   unpaid (while it is: not after the payment was recorded), the note that a refund was paid
-  (``refund_notices``), the note that the default
+  (``refund_notices``), the note acknowledging a request for a call while the customer still
+  waits for it (``call_request_notice``), the note that the default
   was applied (not to a customer just given up for want of a number: "we have no number to
   call you" replaces it, as at the deadline), "we called and could not reach you" (only while
   the desk still gives up on them: not after a new number or a call-back request put them
@@ -37,8 +38,11 @@ from dataclasses import dataclass, field, replace
 from sagwa.adapters.db.outbox_repo import APOLOGY, WithdrawnMessage
 from sagwa.domain.call_attempts import UNREACHABLE_ACTION
 from sagwa.domain.catalog import Customer
+from sagwa.domain.consent import asked_for_a_person
 from sagwa.domain.incidents import UNANSWERED, IncidentStatus
 from sagwa.errors import SagwaError
+from sagwa.services.call_request_notice import PURPOSE as CALL_REQUESTED
+from sagwa.services.call_request_notice import call_request_messages
 from sagwa.services.desk_cancel_instead import CONFIRMATION_PURPOSE as INSTEAD_CONFIRMATION
 from sagwa.services.desk_cancel_instead import confirmation_again
 from sagwa.services.desk_cases import current_plan
@@ -173,6 +177,10 @@ def _built(uow: SqlAlchemyUnitOfWork, message: WithdrawnMessage, customer: Custo
                                  links=links)
     if purpose == INSTEAD_CONFIRMATION:
         return confirmation_again(uow, row, policy)
+    if purpose == CALL_REQUESTED:
+        if case.consent is None or not asked_for_a_person(case):
+            return []  # answered since: the call is no longer what they wait for
+        return call_request_messages(uow, case, case.consent, plan, policy)
     if purpose == REFUND_PAID_PURPOSE:
         refund_id = refund_of_key(copy_family(message.idempotency_key))
         refund = uow.refunds.get(refund_id) if refund_id is not None else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sagwa.adapters.db.market_repo import PriceChangeRecord
 from sagwa.domain.audit import AuditEvent
@@ -52,6 +53,9 @@ from sagwa.services.lookups import require
 from sagwa.services.promotion_end import schedule_promotion_end
 from sagwa.services.tripwire import launch_comparison
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+
+if TYPE_CHECKING:
+    from sagwa.services.desk_notify import LinkMaker
 
 __all__ = [  # with the names of sagwa.services.listing_holds that callers import from here
     "HOLD_ACTION", "PAUSE_ACTIONS", "SENT_BACK_PRICE", "AlreadyHeld", "GateDecision",
@@ -385,7 +389,8 @@ def propose_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_pric
                          gate: PriceGate = apply_every_change,
                          idempotency_key: str | None = None,
                          seen_price: Money | None = None,
-                         seen_pending: int | None = NOT_SEEN) -> PriceChangeRecord:
+                         seen_pending: int | None = NOT_SEEN, tell_seller: bool = False,
+                         links: LinkMaker | None = None) -> PriceChangeRecord:
     """Record a proposed price; the gate decides whether it goes live now or waits for review.
     A listing never on sale (a draft, or held at its publication) has its new price judged as a
     first price, as publishing judges it (:func:`never_on_sale`). The listing's earlier held
@@ -400,7 +405,9 @@ def propose_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_pric
     overwritten unseen: 409 ``price_moved_since_seen`` (a seller walk's stale form replaced a
     running promotion's price without a word). ``seen_pending``: the change waiting for review
     it saw (None: none; :data:`NOT_SEEN`: not said), which this proposal would replace
-    (:func:`check_seen_pending`)."""
+    (:func:`check_seen_pending`). ``tell_seller``: the proposer is staff, not the seller, who
+    is emailed in the same transaction (``seller_listing_notices.queue_staff_change_notice``;
+    their page linked with ``links``)."""
     check_proposal_input(new_price, promotion)
     with uow:
         payload = _proposal_payload(listing_id, new_price, proposed_by, promotion)
@@ -435,6 +442,12 @@ def propose_price_change(uow: SqlAlchemyUnitOfWork, *, listing_id: int, new_pric
                    "reason": decision.reason, "guard": _guard_json(decision.opinion)}), uow.now())
         _supersede_older_held(uow, change)
         schedule_promotion_end(uow, change)
+        if tell_seller:
+            from sagwa.services.seller_listing_notices import queue_staff_change_notice
+
+            queue_staff_change_notice(uow, change=change, links=links,
+                                      listing=replace(listing, price=listing.price
+                                                      if decision.hold else new_price))
         remember(uow, "price_change", idempotency_key, {"id": change.id})
         uow.commit()
         return change

@@ -1,8 +1,9 @@
 """The seller is told, by email, when something they did not do happens to a listing's sale or
 price: the order tripwire paused it (at that moment: orders stop until an operator looks, and
 the resume button stays disabled until then — a seller paused at 23:35 on a Saturday heard
-nothing until an operator acted), and a reviewer approved or rejected a held price change
-(the seller otherwise learns it only by reopening their page).
+nothing until an operator acted), a reviewer approved or rejected a held price change
+(the seller otherwise learns it only by reopening their page), and staff changed (or asked to
+change) a listing's price through the API.
 
 In Korean, then English, to the seller's contact address (a seller without one has only their
 page), like the incident emails (``seller_notices``): queued in the same transaction as the
@@ -35,6 +36,7 @@ from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 LISTING_PURPOSE = "seller_listing"
 PAUSED, APPROVED, REJECTED = "paused", "price_approved", "price_rejected"
+BY_STAFF = "price_changed_by_staff"
 LANGS = ("ko", "en")
 _SELLER_STAND_IN = {"ko": "판매자", "en": "seller"}
 _QUOTED_STAND_IN = {"ko": "(인용)", "en": "(quoted)"}
@@ -47,6 +49,8 @@ _SUBJECTS = {
                f"{dm.TAG['en']} The price change of listing {{n}} was approved and is live"),
     REJECTED: (f"{dm.TAG['ko']} 상품 {{n}}번의 가격 변경이 반려되었습니다",
                f"{dm.TAG['en']} The price change of listing {{n}} was not approved"),
+    BY_STAFF: (f"{dm.TAG['ko']} 운영팀이 상품 {{n}}번의 가격을 바꿨습니다",
+               f"{dm.TAG['en']} Our operations team changed the price of listing {{n}}"),
 }
 
 
@@ -103,6 +107,31 @@ def queue_decision_notice(uow: SqlAlchemyUnitOfWork, *, change: PriceChangeRecor
     message = _email(uow, seller, listing, stage, links, values,
                      key=f"price_change:{change.id}:seller:{seller.id}:{stage}",
                      quoted=("reason",))
+    return enqueue_messages(uow, [message])
+
+
+def queue_staff_change_notice(uow: SqlAlchemyUnitOfWork, *, change: PriceChangeRecord,
+                              listing: Listing, links: LinkMaker | None = None) -> int:
+    """Queue the email telling ``listing``'s seller that staff (an operator, through the API)
+    proposed ``change`` on their listing: live now, or waiting for a price review with the
+    price as it was — the old and new price, a declared promotion, and to reply to ask why.
+    A seller walk found a price an admin changed showed up on their page with no word to
+    them. Inside the caller's unit of work; once per change. How many were queued (0 without
+    an address)."""
+    seller = uow.catalog.seller(int(listing.seller_id))
+    if seller is None or not seller.contact_email:
+        return 0
+    promotion = change.promotion_pct
+
+    def values(lang: str) -> dict[str, object]:
+        return {"old_price": format_money(change.old_price, lang=lang),
+                "new_price": format_money(change.new_price, lang=lang),
+                "changed_at": seller_when(change.proposed_at, lang),
+                "live": change.status is PriceChangeStatus.APPLIED,
+                "promotion": f"{promotion:g}" if promotion is not None else ""}
+
+    message = _email(uow, seller, listing, BY_STAFF, links, values,
+                     key=f"price_change:{change.id}:seller:{seller.id}:{BY_STAFF}", quoted=())
     return enqueue_messages(uow, [message])
 
 

@@ -116,7 +116,25 @@ def page_error(request: Request, status: int, message: str) -> Response:
     ko, en = _HEADINGS.get(status, _HEADINGS[500] if status >= 500 else _HEADINGS[422])
     heading = en if lang_of(request) == "en" else ko
     return render(request, "errors/error.html", {"status": status, "heading": heading,
-                                                 "message": message}, status_code=status)
+                                                 "message": message,
+                                                 "home": _home_of(request, status)},
+                  status_code=status)
+
+
+def _home_of(request: Request, status: int) -> str:
+    """Where the error page's "Home" goes: a signed-in person's own start page (a seller's
+    listings, the review queue, the call queue …; a walkthrough's seller was sent to the
+    site's index of links), else the index. The session is looked up for a client error
+    only: a server error may be the database failing, and the page must still show."""
+    from sagwa.web.pages.session import HOME, current_account
+
+    account = getattr(request.state, "account", None)
+    if account is None and status < 500:
+        try:
+            account = current_account(request)
+        except Exception:  # noqa: BLE001 - an error page is shown whatever the session does
+            account = None
+    return HOME.get(account.role, "/") if account is not None else "/"
 
 
 def _with_taken_fields(request: Request, err: dict[str, Any]) -> dict[str, Any]:

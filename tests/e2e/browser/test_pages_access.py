@@ -448,3 +448,18 @@ def test_a_correct_price_refused_as_implausible_can_be_declared_as_checked(
                                                    "csrf_token": csrf_of(other.text)})
     assert declared.status_code == 303, declared.text[:500]
     assert declared.headers["location"].startswith("/ops/incidents/")
+
+
+@pytest.mark.parametrize(("username", "home"), [("seller_a", "/seller"), ("agent", "/cs/queue"),
+                                                ("reviewer", "/ops/review")])
+def test_an_error_page_goes_home_to_the_signed_in_persons_own_start_page(
+        client: TestClient, world: World, username: str, home: str) -> None:
+    """A seller's walk: the error page's "Home" was the site's index of links (API docs, the
+    audit check), not their listings."""
+    signed_out = client.get("/no-such-page")
+    assert signed_out.status_code == 404
+    assert re.search(r'<a href="/" data-home>', signed_out.text)
+    log_in(client, username)
+    missing = client.get("/no-such-page")
+    assert missing.status_code == 404
+    assert f'<a href="{home}" data-home>' in missing.text

@@ -200,17 +200,20 @@ def get_listing(listing_id: int, uow: Uow, caller: PublicCaller) -> ListingPubli
 
 @router.post("/listings/{listing_id}/price-changes", status_code=201,
              response_model=PriceChangePublic)
-def propose_price_change(listing_id: int, body: PriceChangeCreate, uow: Uow, rules: Rules,
-                         caller: SellerCaller, key: IdempotencyKey) -> PriceChangePublic:
+def propose_price_change(listing_id: int, body: PriceChangeCreate, request: Request, uow: Uow,
+                         rules: Rules, caller: SellerCaller,
+                         key: IdempotencyKey) -> PriceChangePublic:
     """Propose a new price. The price guard answers first: `applied` (live now) or `held`
-    (waiting for a reviewer; the live price stays as it was), with its reasons."""
+    (waiting for a reviewer; the live price stays as it was), with its reasons. A change an
+    admin proposes on a seller's listing is emailed to the seller (their contact address)."""
     require_own_listing(uow, caller, listing_id)
     with as_sent(PRICE_CHANGE_FIELDS):
         change = listings.propose_price_change(
             uow(), listing_id=listing_id, new_price=body.new_price.to_money(),
             proposed_by=recorded_name(caller, body.proposed_by, "proposed_by"),
             promotion=promotion_of(body.promotion), gate=guard_gate(rules), idempotency_key=key,
-            seen_price=body.seen_price.to_money() if body.seen_price else None)
+            seen_price=body.seen_price.to_money() if body.seen_price else None,
+            tell_seller=caller.role is not Role.SELLER, links=case_links(request))
     return change_public(change)
 
 

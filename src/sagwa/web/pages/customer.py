@@ -48,6 +48,7 @@ from sagwa.domain.incident_plan import (
 )
 from sagwa.domain.incidents import CaseStatus, IncidentStatus
 from sagwa.errors import Forbidden, IllegalTransition, LateChoiceRefused, SagwaError
+from sagwa.services.call_when_words import call_when
 from sagwa.services.case_links import open_case_token
 from sagwa.services.desk_cancel_instead import CONFIRMATION_PURPOSE as INSTEAD_CONFIRMATION
 from sagwa.services.desk_difference import RECEIPT_PURPOSE
@@ -65,7 +66,6 @@ from sagwa.web.pages.customer_case_words import (
     OPEN,
     SETTLED,
     amounts,
-    call_when,
     late_note,
     ordered_at_wrong_price,
     settled_lines,

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from sagwa.errors import SagwaError
+from sagwa.services.call_when_words import call_when
 from sagwa.services.customer_call_time import set_call_time
 from sagwa.services.desk_messages import format_when
 from sagwa.web.deps import Uow
@@ -20,7 +21,6 @@ from sagwa.web.pages.customer import (
     case_page_response,
     open_link,
 )
-from sagwa.web.pages.customer_case_words import call_when
 from sagwa.web.pages.customer_errors import CustomerRoute
 from sagwa.web.pages.error_texts import FormProblem
 from sagwa.web.pages.rendering import flash_in_lang

@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sagwa.domain.cancel_instead import replaceable_by_cancel
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.errors import SagwaError
+from sagwa.services.call_when_words import call_when
 from sagwa.services.desk_cases import ChoiceResult, record_choice
 from sagwa.services.desk_outcome_wording import withdrawal_stands
 from sagwa.web.deps import Uow, case_links
@@ -32,7 +33,7 @@ from sagwa.web.pages.customer import (
     case_page_response,
     open_link,
 )
-from sagwa.web.pages.customer_case_words import SETTLED, call_when
+from sagwa.web.pages.customer_case_words import SETTLED
 from sagwa.web.pages.customer_errors import CustomerRoute
 from sagwa.web.pages.error_texts import FormProblem
 from sagwa.web.pages.labels import label

@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from sagwa.domain.catalog import plain_phone_text
 from sagwa.errors import SagwaError
+from sagwa.services.call_when_words import call_when
 from sagwa.services.customer_contact import change_customer_contact
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.web.deps import Uow, case_links
@@ -27,7 +28,7 @@ from sagwa.web.pages.customer import (
     case_page_response,
     open_link,
 )
-from sagwa.web.pages.customer_case_words import OPEN, call_when
+from sagwa.web.pages.customer_case_words import OPEN
 from sagwa.web.pages.customer_errors import CustomerRoute
 from sagwa.web.pages.error_texts import FormProblem
 from sagwa.web.pages.rendering import flash_in_lang

@@ -141,6 +141,7 @@ MESSAGE_PURPOSE: dict[str, Label] = {
     "difference_received": ("차액 영수증", "difference received"),
     "difference_reminder": ("차액 결제 알림", "difference reminder"),
     "refund_paid": ("환불 지급 안내", "refund paid"),
+    "call_requested": ("통화 요청 확인", "call request received"),
 }
 #: Where a message stands (``outbox.status``).
 MESSAGE_STATUS: dict[str, Label] = {
