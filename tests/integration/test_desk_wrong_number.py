@@ -214,3 +214,64 @@ def test_queueing_reads_the_marks_in_a_fixed_number_of_queries(shop) -> None:
         assert len(statements) == read  # the emails alone: nothing read
     assert len([m for m in kept if m.channel == "sms"]) == len(shop[3]) - len(marked)
     assert read <= 3
+
+
+def _texts(uow, case_id: int) -> list[tuple[str, str, str, str]]:  # type: ignore[no-untyped-def]
+    with uow() as u:
+        return [(r.purpose, r.recipient, r.status, r.idempotency_key) for r in u.conn.execute(
+            select(outbox).where(outbox.c.case_id == case_id, outbox.c.channel == "sms")
+            .order_by(outbox.c.id))]
+
+
+def test_the_right_number_saved_gets_the_texts_the_wrong_one_kept_from_them(shop) -> None:
+    """A CS walk: the reminder withdrawn with a wrong number stayed unsent once the right
+    number was saved, and the apology that had gone to the stranger's phone was never sent to
+    the customer's. Both go to the right number now; saving it again sends nothing more."""
+    uow, _clock, iid, _case_ids = _notified(shop)
+    customer = shop[3][1]
+    case_id = _case_of(uow, iid, customer)
+    remind_unanswered(uow(), incident_id=iid, actor="sagwa:reminder", policy=POLICY,
+                      links=LINKS)
+    _wrong_number(uow, case_id)
+    assert {(p, s) for p, _, s, _ in _texts(uow, case_id)} == {("resolution", "sent"),
+                                                              ("reminder", "withdrawn")}
+    done = change_customer_contact(uow(), customer_id=customer, actor="agent:park",
+                                   policy=POLICY, phone="010-9999-0001", links=LINKS)
+    assert done.texts_to_new_number == 2
+    again = [(p, s, k) for p, r, s, k in _texts(uow, case_id) if r == "010-9999-0001"]
+    assert sorted((p, s) for p, s, _ in again) == [("reminder", "pending"),
+                                                  ("resolution", "pending")]
+    assert all(k.endswith(":to_new_number") for _, _, k in again)
+    with uow() as u:
+        [changed] = [r.event.after for r in u.audit.for_entity("customer", str(customer))
+                     if r.event.action == "customer.contact_changed"]
+    assert sorted(changed["texts_to_new_number"]) == ["reminder", "resolution"]
+    # written another way, the same number: nothing more
+    change_customer_contact(uow(), customer_id=customer, actor="agent:park", policy=POLICY,
+                            phone="01099990001", links=LINKS)
+    assert len([t for t in _texts(uow, case_id) if t[1] == "010-9999-0001"]) == 2
+
+
+def test_a_new_number_without_a_wrong_one_sends_nothing_again(shop) -> None:
+    """A number changed for another reason (the customer has a new phone): the texts that
+    went to the old one reached them, and are not sent twice."""
+    uow, _clock, iid, _case_ids = _notified(shop)
+    customer = shop[3][1]
+    case_id = _case_of(uow, iid, customer)
+    done = change_customer_contact(uow(), customer_id=customer, actor="agent:park",
+                                   policy=POLICY, phone="010-9999-0001", links=LINKS)
+    assert done.texts_to_new_number == 0
+    assert [t for t in _texts(uow, case_id) if t[1] == "010-9999-0001"] == []
+
+
+def test_the_apology_is_not_sent_to_the_new_number_once_the_customer_answered(shop) -> None:
+    uow, _clock, iid, _case_ids = _notified(shop)
+    customer = shop[3][1]
+    case_id = _case_of(uow, iid, customer)
+    _wrong_number(uow, case_id)
+    desk_cases.record_choice(uow(), case_id=case_id, choice="keep", channel="phone",
+                             evidence="고객이 전화로 유지 선택", taken_by="agent:park",
+                             policy=POLICY)
+    done = change_customer_contact(uow(), customer_id=customer, actor="agent:park",
+                                   policy=POLICY, phone="010-9999-0001", links=LINKS)
+    assert done.texts_to_new_number == 0

@@ -14,6 +14,9 @@ the customer's open cases (so their incident's timeline lists it). And:
   message is no longer owed); a customer not yet told whose apology went that way, with no
   other left (its other copy failed), goes on the call list now
   (``desk_undelivered.escalate_if_untold``);
+* a new phone number sends again the texts that never reached the customer because an agent
+  found the old number wrong (withdrawn then, or sent to it), where still owed
+  (``desk_resend.resend_to_new_number``);
 * a new phone number — added, or changed after tries at a wrong one — makes the attempts at a
   call owed after the deadline count from now (``call_attempts.CALL_RESUMED``): tries at the
   old number say nothing about the new one. A customer the desk gave up on is owed the call
@@ -52,7 +55,7 @@ from sagwa.services.customer_erasure import require_not_erased
 from sagwa.services.desk_cases import current_plan, give_up_without_phone, lock_case
 from sagwa.services.desk_notify import LinkMaker
 from sagwa.services.desk_policy import DeskPolicy
-from sagwa.services.desk_resend import resend_by_other_channel
+from sagwa.services.desk_resend import Resent, resend_by_other_channel, resend_to_new_number
 from sagwa.services.desk_undelivered import escalate_if_untold
 from sagwa.services.lookups import require
 from sagwa.services.recorded_texts import audit_text
@@ -86,6 +89,9 @@ class ContactChanged:
     calls_given_up: tuple[int, ...] = ()
     messages_queued: int = 0
     escalated: tuple[int, ...] = ()
+    #: The texts a number an agent found wrong kept from the customer, sent again to the new
+    #: one (``desk_resend.resend_to_new_number``).
+    texts_to_new_number: int = 0
 
 
 def change_customer_contact(uow: SqlAlchemyUnitOfWork, *, customer_id: int, actor: str,
@@ -138,6 +144,9 @@ def change_customer_contact(uow: SqlAlchemyUnitOfWork, *, customer_id: int, acto
         # "one of our staff will call you"
         resent = resend_by_other_channel(uow, withdrawn, customer=after, policy=policy,
                                          links=links)
+        # the texts a number found wrong kept from them go to the right one now
+        renumbered = (resend_to_new_number(uow, customer=after, policy=policy, links=links)
+                      if change.phone_change in (ADDED, CHANGED) else Resent())
         # an apology withdrawn with the address it was going to, and no other way left to
         # tell them: an agent calls now, while they still have time to choose
         escalated = escalate_if_untold(uow, case_ids, actor=actor,
@@ -149,6 +158,10 @@ def change_customer_contact(uow: SqlAlchemyUnitOfWork, *, customer_id: int, acto
             "messages_readdressed": readdressed, "messages_withdrawn": len(withdrawn),
             "messages_resent": [[m.purpose, m.channel] for m in resent.queued],
             "messages_not_resent": [list(r) for r in resent.refused],
+            **({"texts_to_new_number": [m.purpose for m in renumbered.queued]}
+               if renumbered.queued else {}),
+            **({"texts_not_to_new_number": [list(r) for r in renumbered.refused]}
+               if renumbered.refused else {}),
             "calls_resumed": resumed, "attempts_restarted": restarted,
             "calls_given_up": given_up, "messages": queued, "escalated": escalated,
             "masked": now_masked, **audit_text(uow, "note", note)}), now)
@@ -156,7 +169,8 @@ def change_customer_contact(uow: SqlAlchemyUnitOfWork, *, customer_id: int, acto
         uow.commit()
         return ContactChanged(after, change.how, readdressed, len(withdrawn), len(resent.queued),
                               tuple(resumed),
-                              tuple(restarted), tuple(given_up), queued, tuple(escalated))
+                              tuple(restarted), tuple(given_up), queued, tuple(escalated),
+                              texts_to_new_number=len(renumbered.queued))
 
 
 def _masked(before: Customer, change: ContactChange) -> tuple[dict[str, str | None],

@@ -68,11 +68,13 @@ from sagwa.services.refund_notices import PURPOSE as REFUND_PAID_PURPOSE
 from sagwa.services.refund_notices import refund_of_key, refund_paid_messages
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
+#: The key ending of a text sent again to a new number (:func:`resend_to_new_number`).
+TO_NEW_NUMBER = ":to_new_number"
 #: The channel a message withdrawn from one goes by instead.
 OTHER_CHANNEL = {"email": "sms", "sms": "email"}
 #: Key endings that name a copy of one message rather than another message (its channel, or a
 #: re-sending of it).
-_COPY_ENDINGS = (":email", ":sms", ":to_email", ":to_sms")
+_COPY_ENDINGS = (":email", ":sms", ":to_email", ":to_sms", TO_NEW_NUMBER)
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,52 @@ def resend_by_other_channel(uow: SqlAlchemyUnitOfWork, withdrawn: Sequence[Withd
                                  str(exc.details.get("reason", exc.code))))
             continue
         if again is not None and enqueue_messages(uow, [again]):
+            done.queued.append(again)
+    return done
+
+
+def resend_to_new_number(uow: SqlAlchemyUnitOfWork, *, customer: Customer,
+                         policy: DeskPolicy, links: LinkMaker | None) -> Resent:
+    """Inside the caller's unit of work, ``customer`` as stored now with a new phone number:
+    the texts of their cases that never reached them because an agent found the number wrong
+    — withdrawn then (``wrong_numbers.WITHHELD_WHY``), or sent to a number marked wrong (the
+    apology a stranger got) — built again by their purpose's builder and queued to the new
+    number, where still owed (as :func:`resend_by_other_channel` decides: the apology only
+    before the deadline to a customer who has not answered, …) and not already on it. A CS
+    walk found the apology withdrawn with a wrong number stayed unsent once the right one was
+    saved. The latest copy of each message decides: one already sent or waiting elsewhere
+    since is not sent again."""
+    from sagwa.domain.wrong_numbers import withheld
+    from sagwa.services.wrong_numbers import WITHHELD_WHY, marked_numbers, number_secrets
+
+    done = Resent()
+    texts = uow.outbox.texts_of_customer(customer.id)
+    if customer.phone is None or not texts:
+        return done
+    marked = marked_numbers(uow, [], [customer.id]).of(case_id=None, customer_id=customer.id)
+    secrets = number_secrets(uow)
+    latest = {copy_family(t.message.idempotency_key): t for t in texts}  # oldest first
+    for family, text in latest.items():
+        message = text.message
+        lost = ((text.status == "withdrawn" and text.last_error == WITHHELD_WHY)
+                or (text.status in ("sent", "failed")
+                    and withheld(message.channel, text.recipient, marked, secrets)))
+        if not lost or message.case_id is None or uow.outbox.has_copy_on(
+                message.case_id, purpose=message.purpose, channel="sms",
+                recipient=customer.phone, key=family):
+            continue
+        try:
+            built = [m for m in _built(uow, message, customer, policy, links)
+                     if m.channel == "sms" and copy_family(m.idempotency_key) == family]
+        except SagwaError as exc:  # builders only read: nothing of this one was written
+            done.refused.append((message.purpose, "sms",
+                                 str(exc.details.get("reason", exc.code))))
+            continue
+        if not built:
+            continue
+        again = replace(built[0], idempotency_key=message.idempotency_key + TO_NEW_NUMBER,
+                        not_before=max(built[0].not_before, message.not_before))
+        if enqueue_messages(uow, [again]):
             done.queued.append(again)
     return done
 

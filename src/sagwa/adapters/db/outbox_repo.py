@@ -188,6 +188,17 @@ class WithdrawnMessage:
 
 
 @dataclass(frozen=True)
+class CustomerText:
+    """A text message of one of a customer's cases, as it ended or waits: what resending it
+    to a new number reads (``desk_resend.resend_to_new_number``)."""
+
+    message: WithdrawnMessage
+    status: str
+    recipient: str
+    last_error: str | None
+
+
+@dataclass(frozen=True)
 class MessageState:
     """What a message is now (read with a row lock): its status, when it may be sent, how many
     attempts it has had, its purpose and its incident plan's deadline, if any — why it could
@@ -355,6 +366,19 @@ class OutboxRepository:
                                         int(r.case_id) if r.case_id is not None else None,
                                         str(r.purpose), str(r.channel), r.not_before)
                        for r in rows), key=lambda m: m.message_id)
+
+    def texts_of_customer(self, customer_id: int) -> list[CustomerText]:
+        """The text messages of the customer's cases, oldest first, whatever their status."""
+        rows = self.conn.execute(
+            select(outbox.c.id, outbox.c.idempotency_key, outbox.c.case_id, outbox.c.purpose,
+                   outbox.c.channel, outbox.c.not_before, outbox.c.status, outbox.c.recipient,
+                   outbox.c.last_error)
+            .where(outbox.c.customer_id == customer_id, outbox.c.channel == "sms",
+                   outbox.c.case_id.is_not(None))
+            .order_by(outbox.c.id))
+        return [CustomerText(WithdrawnMessage(int(r.id), str(r.idempotency_key), int(r.case_id),
+                                              str(r.purpose), str(r.channel), r.not_before),
+                             str(r.status), str(r.recipient), r.last_error) for r in rows]
 
     def has_copy_on(self, case_id: int, *, purpose: str, channel: str, recipient: str,
                     key: str) -> bool:

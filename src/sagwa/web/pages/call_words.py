@@ -55,16 +55,16 @@ def attempt_flash(case_id: int, outcome: str, logged: AttemptLogged,
     logged and nothing new was, then what the first one did."""
     ko, en = logged_words(case_id, outcome, repeat=logged.repeat)
     if outcome == WRONG_NUMBER and has_phone:  # desk_cases marked it (domain.wrong_numbers)
-        # what a new number does, no more: the texts withdrawn now are not sent again to it
-        # (a CS walk read "we call and text that number" and saw the withdrawn apology stay so)
+        # what a new number does: the texts withdrawn now, or sent to this number, go to it
+        # where still owed (``desk_resend.resend_to_new_number``)
         ko += (" 이 번호를 잘못된 번호로 표시했습니다. 기다리던 문자는 거둬들이고, 이 번호로는 더 이상 "
                "문자를 보내지 않습니다. 고객의 맞는 번호를 알게 되면 연락처에 저장해 주세요. 그 뒤의 "
-               "전화와 새 문자는 그 번호로 갑니다. 거둬들인 문자는 다시 보내지 않으니, 그 안내는 "
-               "통화로 전해 주세요.")
+               "전화와 문자는 그 번호로 가고, 이 번호 때문에 전하지 못한 안내 가운데 아직 필요한 것은 "
+               "그 번호로 다시 보냅니다.")
         en += (" The number is marked wrong: no text message goes to this number any more "
                "(those waiting are withdrawn). Once you know the customer's right number, save "
-               "it in the contact details: later calls and new texts go to it. The texts "
-               "withdrawn now are not sent again: tell the customer what they said on the call.")
+               "it in the contact details: later calls and texts go to it, and the texts this "
+               "number kept from the customer that are still owed are sent to it again.")
     tries = policy.max_call_attempts
     since_ko, since_en = (("새 번호로", "at the new number") if logged.at_new_number
                           else ("기한 뒤", "since the deadline"))

@@ -73,6 +73,11 @@ def contact_flash(case_id: int, done: ContactChanged) -> tuple[str, str]:
             en += (f" The other {done.messages_withdrawn - done.messages_resent} are not sent "
                    "another way (their copy went by the other channel, or they are no longer "
                    "owed).")
+    if done.texts_to_new_number:
+        ko += (f" 전 번호가 잘못되어 전하지 못한 문자 {done.texts_to_new_number}통을 새 번호로 "
+               "다시 보냅니다.")
+        en += (f" {done.texts_to_new_number} text message(s) the wrong number kept from the "
+               "customer go to the new number now.")
     if done.escalated:
         ko += " 사과 안내를 전할 다른 방법이 없어 이 고객을 ‘전화드릴 고객’ 목록에 올렸습니다."
         en += (" With no other way left to send the apology, the customer is now on the call "
