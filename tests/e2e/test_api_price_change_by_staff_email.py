@@ -52,3 +52,14 @@ def test_an_admins_price_change_is_emailed_to_the_seller_and_the_sellers_own_is_
     assert "189,000원 → 18,900원(검토 대기)" in body
     assert "검토가 끝나기 전까지 지금 가격은 그대로입니다" in body
     assert len(_emails(session_factory, "ops@haneul.example")) == 2
+    # a reviewer (another account: the proposer may not review their own) rejects it: the
+    # seller is not told it was "the change you requested"
+    reviewer = client_for("reviewer", username="reviewer-kim")
+    rejected = reviewer.post(f"/api/price-changes/{held.json()['id']}/reject",
+                             json={"reason": "한 자릿수가 빠진 가격으로 보입니다"})
+    assert rejected.status_code == 200, rejected.text
+    *_, (key, _, body) = _emails(session_factory, "ops@haneul.example")
+    assert key.endswith(":price_rejected")
+    assert "저희 운영팀이 요청한 가격 변경을" in body and "요청하신" not in body
+    assert "the price change our operations team requested" in body
+    assert "you requested" not in body

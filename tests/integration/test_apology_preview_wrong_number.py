@@ -20,7 +20,9 @@ def _apologies_queued(uow, case_ids: set[int]) -> list[tuple[int, str, str]]:
     with uow() as u:
         return [(int(r.case_id), r.channel, r.recipient) for r in u.conn.execute(
             select(outbox.c.case_id, outbox.c.channel, outbox.c.recipient)
-            .where(outbox.c.case_id.in_(case_ids), outbox.c.purpose == "resolution"))]
+            .where(outbox.c.case_id.in_(case_ids), outbox.c.purpose == "resolution",
+                   # a text to a marked number is kept as withdrawn, never sent
+                   outbox.c.status != "withdrawn"))]
 
 
 def test_the_preview_counts_no_text_to_a_number_marked_wrong_in_an_earlier_incident(

@@ -150,3 +150,21 @@ def test_a_choice_with_no_call_waiting_says_nothing_of_a_call(shop) -> None:
         [body] = u.conn.execute(select(outbox.c.body).where(
             outbox.c.case_id == case_id, outbox.c.purpose == "confirmation")).scalars().all()
     assert "상담원 전화는 이제 드리지 않습니다" not in body
+
+
+def test_a_call_already_waiting_for_a_named_time_is_said_with_that_time(shop) -> None:
+    """A review: a customer who named a time on an earlier call and then asked by email for a
+    person was told "we will call you soon"."""
+    from datetime import timedelta
+
+    uow, clock, _iid, cases, people, _ = _notified(shop)
+    case_id = cases[people[1]]
+    later = clock.now + timedelta(hours=5)  # Friday 15:00
+    desk_cases.log_call_attempt(uow(), case_id=case_id, channel="phone",
+                                outcome="callback_requested", agent="agent:park",
+                                policy=POLICY, callback_at=later)
+    _ask(uow, case_id)
+    [note] = _notes(uow, case_id)
+    body = str(note["body"])
+    assert "통화 중에 말씀하신 6월 13일(금) 오후 3시(한국 시간)에 상담원이 다시 전화드리겠습니다" in body
+    assert "곧 전화드리겠습니다" not in body

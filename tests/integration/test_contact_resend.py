@@ -155,8 +155,12 @@ def test_we_could_not_reach_you_goes_by_text_unless_a_new_number_owes_the_call_a
     # the address removed and a new number given at once: the call is owed again, so "we
     # could not reach you" is not true any more and goes nowhere
     done = _fix(uow, people[3], email=None, phone="010-7070-8080")
-    assert done.calls_resumed == (other,) and done.messages_resent == 0
+    # only the acknowledgement of their request for a call, which is owed again, follows (by
+    # text, to the new number: call_request_notice)
+    assert done.calls_resumed == (other,) and done.messages_resent == 1
     assert {s for _, _, s in _outbox(uow, other, "unreachable")} == {"withdrawn"}
+    assert [(c, r, s) for c, r, s in _outbox(uow, other, "call_requested")] == [
+        ("email", "c3@example.com", "withdrawn"), ("sms", "010-7070-8080", "pending")]
     assert other in _queued(uow, iid)
 
 

@@ -153,3 +153,51 @@ def test_a_note_waiting_for_an_address_the_customer_disowns_goes_by_text(shop) -
     assert refund_of_key(str(notes[1]["idempotency_key"]).removesuffix(":to_sms")) == first
     assert "19,900원을 2008년 6월 14일(토)에 지급했습니다" not in str(notes[1]["body"])
     assert "19,900원을 2008년 6월 16일(월)에 지급했습니다" in str(notes[1]["body"])
+
+
+def test_a_note_held_from_a_wrong_number_is_not_told_and_goes_to_the_right_one(shop) -> None:
+    """A review: a text-only customer whose number an agent marked wrong was counted as told
+    ("sms") while the text was dropped. It is recorded as not told, kept as withdrawn, and sent
+    once the right number is saved."""
+    from sagwa.services import desk_cases
+
+    uow, _clock, _iid, case_id, customer = _cancelled(shop)
+    with uow() as u:
+        u.conn.execute(update(customers).where(customers.c.id == customer).values(email=None))
+        u.commit()
+    desk_cases.log_contact_attempt(uow(), case_id=case_id, channel="phone",
+                                   outcome="wrong_number", agent="agent:park", policy=POLICY)
+    first = _refund_ids(uow, case_id)[0]
+    done = mark_refunds_paid(uow(), lines=[PaymentLine(2, str(first), "KB-1", "")],
+                             actor="admin:kim", policy=POLICY)
+    assert done.customers_told == 0
+    [record] = _paid_records(uow, case_id)
+    assert (record.event.after["customer_told"], record.event.after["customer_not_told"]) == (
+        None, "wrong_number")
+    assert [(n["status"], n["channel"]) for n in _notes(uow, case_id)] == [("withdrawn", "sms")]
+    change_customer_contact(uow(), customer_id=customer, actor="agent:park", policy=POLICY,
+                            links=LINKS, phone="010-9999-0001")
+    notes = _notes(uow, case_id)
+    assert [(n["status"], n["recipient"]) for n in notes] == [
+        ("withdrawn", "010-1234-0001"), ("pending", "010-9999-0001")]
+
+
+def test_a_failed_note_is_retried_though_another_refunds_note_went(shop) -> None:
+    """A review: "a copy was sent" compared case, purpose and channel only, so the note of a
+    case's second refund was never retried once the first's had gone."""
+    from sagwa.services.failed_messages import why_not_resend
+
+    uow, clock, _iid, case_id, _ = _cancelled(shop)
+    first, second = _refund_ids(uow, case_id)
+    mark_refunds_paid(uow(), lines=[PaymentLine(2, str(first), "KB-1", ""),
+                                    PaymentLine(3, str(second), "KB-2", "")],
+                      actor="admin:kim", policy=POLICY)
+    with uow() as u:
+        for refund_id, status in ((first, "sent"), (second, "failed")):
+            u.conn.execute(update(outbox).where(
+                outbox.c.idempotency_key.like(f"%:{PURPOSE}:{refund_id}"))
+                .values(status=status))
+        u.commit()
+        [failed] = u.outbox.failed_messages()
+    assert failed.copy_sent is False
+    assert why_not_resend(failed, clock.now) is None

@@ -12,7 +12,10 @@ agent id; a phone choice is always taken by an agent).
   (a double click, or an agent re-entering what the customer already chose) is a no-op.
   ``talk_to_person`` is not a final answer: it puts the case on the call list, and a later choice
   taken on the call replaces it (and counts even after the deadline, since the customer asked in
-  time); arriving after a final choice it changes nothing.
+  time); arriving after a final choice it changes nothing. A choice confirmed on the
+  customer's page within :data:`CONFIRM_GRACE` of the confirm step being shown counts as made
+  when it was shown (``seen_at``): a customer who read what it does before the deadline and
+  pressed "confirm" seconds after it is not refused for reading.
 * :func:`effects_of_choice` turns the recorded consent into order effects and raises
   :class:`~sagwa.errors.ConsentRequired` unless the consent given is the one recorded on the case.
   It is the only function here that returns cancelling effects.
@@ -23,7 +26,7 @@ agent id; a phone choice is always taken by an agent).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sagwa.domain.contact_hours import require_aware
@@ -41,6 +44,9 @@ from sagwa.errors import ConsentRequired, IllegalTransition, InvalidInput, LateC
 
 CUSTOMER = "customer"
 FINAL = frozenset({CaseStatus.CHOSEN, CaseStatus.RESOLVED})
+#: How long after the customer's confirm step was shown their "confirm" still counts as made
+#: when it was shown (a walk's customer read the step before the deadline and pressed it after).
+CONFIRM_GRACE = timedelta(minutes=10)
 
 
 class Channel(StrEnum):
@@ -61,9 +67,15 @@ class ConsentRecord:
     recorded_at: datetime
     evidence: str
     taken_by: str = CUSTOMER
+    #: When the customer's confirm step of this choice was shown to them (their own page; a
+    #: signed stamp): within :data:`CONFIRM_GRACE` before ``recorded_at`` it counts as the
+    #: moment of the choice for the deadline. Not stored: the audit record keeps it.
+    seen_at: datetime | None = None
 
     def __post_init__(self) -> None:
         require_aware(self.recorded_at, "recorded_at")
+        if self.seen_at is not None:
+            require_aware(self.seen_at, "seen_at")
         for name, kind in (("choice", CustomerOption), ("channel", Channel)):
             try:
                 object.__setattr__(self, name, kind(getattr(self, name)))
@@ -157,7 +169,16 @@ def _counts(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> bool:
         and case.consent.choice == CustomerOption.TALK_TO_PERSON
         and accepts_choice_at(plan, case.consent.recorded_at)
     )
-    return asked_for_call or accepts_choice_at(plan, consent.recorded_at, case)
+    return (asked_for_call or accepts_choice_at(plan, consent.recorded_at, case)
+            or confirmed_in_grace(case, consent, plan))
+
+
+def confirmed_in_grace(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> bool:
+    """The choice was confirmed within :data:`CONFIRM_GRACE` of its confirm step being shown,
+    and it would have counted when shown (before the deadline)."""
+    seen = consent.seen_at
+    return (seen is not None and timedelta(0) <= consent.recorded_at - seen <= CONFIRM_GRACE
+            and accepts_choice_at(plan, seen, case))
 
 
 def asked_for_a_person(case: Case) -> bool:

@@ -7,7 +7,8 @@ in a reply to our email or text that an agent records — put the case on the ca
 silence, and the customer who wrote "please call me" heard nothing until the phone rang, if it
 did. Now the first request (not one an agent takes on a call: the customer is talking to us)
 queues, at once, a note: that the request came in and when (Korea time); when they will be
-called (``call_when_words.call_when``: soon while the centre is open, else from its next
+called (``call_when_words.call_when``: at a time the call already waits for, picked on
+their page or named on a call; else soon while the centre is open, else from its next
 opening) and at which number, masked — or, with no number on file, that we cannot call and
 to call us; that nothing changes on their order until the call, and that what they say on it
 counts even after the deadline (``consent._counts``); that they may still choose themselves,
@@ -59,9 +60,13 @@ def call_request_messages(uow: SqlAlchemyUnitOfWork, case: Case, consent: Consen
     inc = require(uow.incidents.get(incident_id), "incident", incident_id).incident
     facts = case_facts(uow, inc, case)
     lang, now = person.locale, uow.now()
+    # a time the call already waits for — picked on their page, or named on a call — is when
+    # it comes, as their page says (not "soon")
+    picked = require(uow.cases.get(case_id), "case", case_id).call_at
+    named = uow.reads.call_time_of(case_id) if picked is None else None
     values = {"received": dm.format_when(consent.recorded_at, lang),
               "phone_masked": mask_phone(person.phone) or "",
-              "call_when": call_when(policy, now, lang),
+              "call_when": call_when(policy, now, lang, picked=picked, named=named),
               "past_deadline": deadline_passed(plan, now),
               "deadline": dm.format_when(plan.deadline, lang),
               "options_phrase": dm.options_phrase(plan, lang, dm.over_cap(case, plan),

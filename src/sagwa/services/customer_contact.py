@@ -145,8 +145,12 @@ def change_customer_contact(uow: SqlAlchemyUnitOfWork, *, customer_id: int, acto
         resent = resend_by_other_channel(uow, withdrawn, customer=after, policy=policy,
                                          links=links)
         # the texts a number found wrong kept from them go to the right one now
-        renumbered = (resend_to_new_number(uow, customer=after, policy=policy, links=links)
-                      if change.phone_change in (ADDED, CHANGED) else Resent())
+        # (not from the customer's own page, where whoever holds the link may type a number:
+        # the texts of every open case would follow it)
+        renumbered = (resend_to_new_number(uow, customer=after, case_ids=case_ids,
+                                           policy=policy, links=links)
+                      if change.phone_change in (ADDED, CHANGED) and not only_a_new_phone
+                      else Resent())
         # an apology withdrawn with the address it was going to, and no other way left to
         # tell them: an agent calls now, while they still have time to choose
         escalated = escalate_if_untold(uow, case_ids, actor=actor,

@@ -136,14 +136,17 @@ def lock_case(uow: SqlAlchemyUnitOfWork, case_id: int) -> CaseRow:
 
 def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOption | str,
                   channel: str, evidence: str, taken_by: str, policy: DeskPolicy,
-                  links: LinkMaker | None = None) -> ChoiceResult:
-    """Record a customer's choice (web click, email/SMS reply, or an agent on the phone)."""
+                  links: LinkMaker | None = None,
+                  seen_at: datetime | None = None) -> ChoiceResult:
+    """Record a customer's choice (web click, email/SMS reply, or an agent on the phone).
+    ``seen_at``: when the customer's confirm step of it was shown to them (their page's signed
+    stamp), which counts for the deadline within ``consent.CONFIRM_GRACE``."""
     with uow:
         now = uow.now()
         row = lock_case(uow, case_id)  # closing waits for this choice, or it sees it closed
         plan = current_plan(uow, int(row.case.incident_id))
         consent = ConsentRecord(case_id, row.case.customer_id, choice, channel, now, evidence,
-                                taken_by)
+                                taken_by, seen_at=seen_at)
         updated = record_on_case(row.case, consent, plan)
         if updated == row.case:  # the same answer again: absorbed, its words kept
             if _note_repeat(uow, row.case, consent, now):
@@ -172,6 +175,9 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
                                            "channel": consent.channel.value,
                                            **audit_text(uow, "evidence", evidence),
                                            "compensation_points": points,
+                                           **({"confirm_shown_at": seen_at.isoformat()}
+                                              if seen_at is not None
+                                              and deadline_passed(plan, now) else {}),
                                            **({"reminder_not_queued": not_queued}
                                               if not_queued else {}),
                                            **({"note_not_queued": note_not_queued}

@@ -40,7 +40,7 @@ from sagwa.domain.call_attempts import UNREACHABLE_ACTION
 from sagwa.domain.catalog import Customer
 from sagwa.domain.consent import asked_for_a_person
 from sagwa.domain.incidents import UNANSWERED, IncidentStatus
-from sagwa.errors import SagwaError
+from sagwa.errors import MessageRefused, SagwaError
 from sagwa.services.call_request_notice import PURPOSE as CALL_REQUESTED
 from sagwa.services.call_request_notice import call_request_messages
 from sagwa.services.desk_cancel_instead import CONFIRMATION_PURPOSE as INSTEAD_CONFIRMATION
@@ -109,34 +109,43 @@ def resend_by_other_channel(uow: SqlAlchemyUnitOfWork, withdrawn: Sequence[Withd
 
 
 def resend_to_new_number(uow: SqlAlchemyUnitOfWork, *, customer: Customer,
-                         policy: DeskPolicy, links: LinkMaker | None) -> Resent:
+                         case_ids: Sequence[int], policy: DeskPolicy,
+                         links: LinkMaker | None) -> Resent:
     """Inside the caller's unit of work, ``customer`` as stored now with a new phone number:
-    the texts of their cases that never reached them because an agent found the number wrong
-    — withdrawn then (``wrong_numbers.WITHHELD_WHY``), or sent to a number marked wrong (the
-    apology a stranger got) — built again by their purpose's builder and queued to the new
-    number, where still owed (as :func:`resend_by_other_channel` decides: the apology only
-    before the deadline to a customer who has not answered, …) and not already on it. A CS
-    walk found the apology withdrawn with a wrong number stayed unsent once the right one was
-    saved. The latest copy of each message decides: one already sent or waiting elsewhere
-    since is not sent again."""
+    the texts of their open cases ``case_ids`` that never reached them because an agent found
+    the number wrong — withdrawn then, or held back since (``wrong_numbers.WITHHELD_WHY``), or
+    sent to a number marked wrong on that very case (the apology a stranger got) — built again
+    by their purpose's builder and queued to the new number, where still owed (as
+    :func:`resend_by_other_channel` decides: the apology only before the deadline to a
+    customer who has not answered, …) and not already on it. A CS walk found the apology
+    withdrawn with a wrong number stayed unsent once the right one was saved. The latest copy
+    of each message decides: one already sent or waiting elsewhere since is not sent again;
+    an apology sent again carries what its reminder would say, so the reminder is not."""
     from sagwa.domain.wrong_numbers import withheld
     from sagwa.services.wrong_numbers import WITHHELD_WHY, marked_numbers, number_secrets
 
     done = Resent()
-    texts = uow.outbox.texts_of_customer(customer.id)
+    open_cases = set(case_ids)
+    texts = [t for t in uow.outbox.texts_of_customer(customer.id)
+             if t.message.case_id in open_cases]
     if customer.phone is None or not texts:
         return done
     marked = marked_numbers(uow, [], [customer.id]).of(case_id=None, customer_id=customer.id)
+    marked_cases = uow.reads.wrong_number_cases([], [customer.id])[1].get(customer.id, set())
     secrets = number_secrets(uow)
     latest = {copy_family(t.message.idempotency_key): t for t in texts}  # oldest first
-    for family, text in latest.items():
+    # the apologies first: a case sent its apology again is not sent its reminder as well
+    apologised: set[int] = set()
+    for family, text in sorted(latest.items(), key=lambda item: item[1].message.purpose
+                               != APOLOGY):
         message = text.message
+        case_id = int(message.case_id or 0)
         lost = ((text.status == "withdrawn" and text.last_error == WITHHELD_WHY)
-                or (text.status in ("sent", "failed")
+                or (text.status in ("sent", "failed") and case_id in marked_cases
                     and withheld(message.channel, text.recipient, marked, secrets)))
-        if not lost or message.case_id is None or uow.outbox.has_copy_on(
-                message.case_id, purpose=message.purpose, channel="sms",
-                recipient=customer.phone, key=family):
+        if (not lost or (message.purpose == "reminder" and case_id in apologised)
+                or uow.outbox.has_copy_on(case_id, purpose=message.purpose, channel="sms",
+                                          recipient=customer.phone, key=family)):
             continue
         try:
             built = [m for m in _built(uow, message, customer, policy, links)
@@ -151,6 +160,8 @@ def resend_to_new_number(uow: SqlAlchemyUnitOfWork, *, customer: Customer,
                         not_before=max(built[0].not_before, message.not_before))
         if enqueue_messages(uow, [again]):
             done.queued.append(again)
+            if message.purpose == APOLOGY:
+                apologised.add(case_id)
     return done
 
 
@@ -228,13 +239,21 @@ def _built(uow: SqlAlchemyUnitOfWork, message: WithdrawnMessage, customer: Custo
     if purpose == CALL_REQUESTED:
         if case.consent is None or not asked_for_a_person(case):
             return []  # answered since: the call is no longer what they wait for
+        calls = uow.reads.call_records([case_id]).get(case_id)
+        if calls is not None and calls.unreachable and not calls.reached:
+            return []  # the desk gave up calling: "we will call you" is not true any more
         return call_request_messages(uow, case, case.consent, plan, policy)
     if purpose == REFUND_PAID_PURPOSE:
         refund_id = refund_of_key(copy_family(message.idempotency_key))
         refund = uow.refunds.get(refund_id) if refund_id is not None else None
         if refund is None or refund.paid_at is None:
             return []
-        return refund_paid_messages(uow, [refund], policy).messages
+        notes = refund_paid_messages(uow, [refund], policy)
+        if refund.refund_id in notes.refused and not notes.messages:  # its wording refused
+            raise MessageRefused(f"the note that refund {refund.refund_id} was paid was "
+                                 "refused by the message check", reason=notes.refused[
+                                     refund.refund_id])
+        return notes.messages
     if purpose == "defaulted":
         calls = uow.reads.call_records([case_id]).get(case_id)
         if calls is not None and calls.given_up_no_phone:

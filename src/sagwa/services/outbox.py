@@ -21,7 +21,7 @@ from typing import Any
 
 from sagwa.errors import InvalidInput
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
-from sagwa.services.wrong_numbers import without_wrong_numbers
+from sagwa.services.wrong_numbers import WITHHELD_WHY, without_wrong_numbers
 
 MESSAGE_QUEUE = "messages"
 DELIVER_TASK = "deliver_message"
@@ -99,12 +99,18 @@ def withdraw_unsent(uow: SqlAlchemyUnitOfWork, case_ids: Sequence[int], *, why: 
 
 
 def _enqueue(uow: SqlAlchemyUnitOfWork, messages: Sequence[OutgoingMessage]) -> list[int]:
-    """Check every message, then queue them all (less the texts to a number an agent marked
-    wrong on one of the customer's cases: ``wrong_numbers``): their new outbox ids, ascending."""
+    """Check every message, then queue them all — less the texts to a number an agent marked
+    wrong on one of the customer's cases (``wrong_numbers``), which are kept as withdrawn
+    (never sent; a right number saved later is sent them: ``desk_resend``): the new outbox ids
+    of those queued, ascending."""
     now = uow.now()
-    messages = without_wrong_numbers(uow, messages)
     rows = [_row(message, now) for message in messages]
-    return uow.outbox.enqueue(rows, queue=MESSAGE_QUEUE, task=DELIVER_TASK)
+    kept = {id(m) for m in without_wrong_numbers(uow, messages)}
+    withheld = [row for row, message in zip(rows, messages, strict=True) if id(message) not in kept]
+    if withheld:
+        uow.outbox.record_withheld(withheld, why=WITHHELD_WHY)
+    return uow.outbox.enqueue([row for row, message in zip(rows, messages, strict=True)
+                               if id(message) in kept], queue=MESSAGE_QUEUE, task=DELIVER_TASK)
 
 
 def _row(message: OutgoingMessage, now: datetime) -> dict[str, Any]:

@@ -37,6 +37,7 @@ from sagwa.services.lookups import require
 from sagwa.services.name_stand_ins import render_checked
 from sagwa.services.outbox import OutgoingMessage
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.services.wrong_numbers import without_wrong_numbers
 
 #: The outbox purpose of the note that a refund was paid.
 PURPOSE = "refund_paid"
@@ -47,8 +48,9 @@ SUBJECTS = {"ko": f"{dm.TAG['ko']} 환불 금액을 지급했습니다",
 @dataclass
 class Notices:
     """What :func:`refund_paid_messages` made: the messages, the channel each refund's
-    customer is told by (absent: not told — no address or phone), and why a refund's message
-    was refused (refund id -> reason)."""
+    customer is told by (absent: not told — no address or phone), and why a refund's customer
+    is not told (refund id -> reason: the message check's refusal, or ``wrong_number``: a text
+    to a number an agent marked wrong, kept as withdrawn)."""
 
     messages: list[OutgoingMessage] = field(default_factory=list)
     told: dict[int, str] = field(default_factory=dict)
@@ -107,6 +109,14 @@ def refund_paid_messages(uow: SqlAlchemyUnitOfWork, refunds: Sequence[Refund],
             subject="" if channel == "sms" else SUBJECTS[lang], body=body, not_before=send_at,
             incident_id=incident_id, case_id=case_id, customer_id=refund.customer_id))
         done.told[refund.refund_id] = channel
+    # a text to a number an agent marked wrong is kept as withdrawn, not sent (``outbox``):
+    # its customer is not told (a right number saved later is sent it: ``desk_resend``)
+    sent = {id(m) for m in without_wrong_numbers(uow, done.messages)}
+    for message in done.messages:
+        if id(message) not in sent:
+            refund_id = int(message.idempotency_key.rpartition(":")[2])
+            del done.told[refund_id]
+            done.refused[refund_id] = "wrong_number"
     return done
 
 

@@ -461,7 +461,7 @@ def _pay(uow: SqlAlchemyUnitOfWork, payments: list[Payment], *, actor: str, now:
         **(noted or {}), **(notices.audit_keys(p.refund.refund_id) if tell else {})})
         for p in payments], now)
     uow.commit()
-    return PaidBatch(marked, now, dry_run, customers_told=len(notices.messages))
+    return PaidBatch(marked, now, dry_run, customers_told=len(notices.told))
 
 
 def _tell(uow: SqlAlchemyUnitOfWork, paid: list[Refund],

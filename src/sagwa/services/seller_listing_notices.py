@@ -95,6 +95,9 @@ def queue_decision_notice(uow: SqlAlchemyUnitOfWork, *, change: PriceChangeRecor
     if seller is None or not seller.contact_email:
         return 0
     stage = APPROVED if change.status is PriceChangeStatus.APPROVED else REJECTED
+    # a change staff proposed was written to the seller then (queue_staff_change_notice): it is
+    # not "the change you requested"
+    by_staff = uow.outbox.has_key(_staff_key(change, seller))
 
     def values(lang: str) -> dict[str, object]:
         return {"old_price": format_money(change.old_price, lang=lang),
@@ -102,7 +105,7 @@ def queue_decision_notice(uow: SqlAlchemyUnitOfWork, *, change: PriceChangeRecor
                 "live_price": format_money(listing.price, lang=lang),
                 "proposed_at": seller_when(change.proposed_at, lang),
                 "decided_at": seller_when(change.decided_at or uow.now(), lang),
-                "reason": change.decision_reason or ""}
+                "reason": change.decision_reason or "", "by_staff": by_staff}
 
     message = _email(uow, seller, listing, stage, links, values,
                      key=f"price_change:{change.id}:seller:{seller.id}:{stage}",
@@ -131,8 +134,13 @@ def queue_staff_change_notice(uow: SqlAlchemyUnitOfWork, *, change: PriceChangeR
                 "promotion": f"{promotion:g}" if promotion is not None else ""}
 
     message = _email(uow, seller, listing, BY_STAFF, links, values,
-                     key=f"price_change:{change.id}:seller:{seller.id}:{BY_STAFF}", quoted=())
+                     key=_staff_key(change, seller), quoted=())
     return enqueue_messages(uow, [message])
+
+
+def _staff_key(change: PriceChangeRecord, seller: Seller) -> str:
+    """The key of the email telling ``seller`` that staff proposed ``change``."""
+    return f"price_change:{change.id}:seller:{seller.id}:{BY_STAFF}"
 
 
 def _email(uow: SqlAlchemyUnitOfWork, seller: Seller, listing: Listing, stage: str,

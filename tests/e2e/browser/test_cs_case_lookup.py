@@ -344,6 +344,10 @@ def test_an_agent_finds_a_customer_who_rang_in_and_records_their_choice_in_chrom
     card.locator("input[name=words]").fill("그냥 받을게요, 감사합니다")
     card.locator("form[action$='/choice'] button").click()
     page.wait_for_selector("#confirm-choice-step [data-read-back]")  # read back, then confirm
+    # what it does, said to the agent about the customer (a CS walk read "결제하신 … 보내 드립니다",
+    # the customer's voice, on the agent's page); the read-back below is the customer's
+    terms = page.locator("#confirm-choice-step dl").inner_text()
+    assert "고객 주문" in terms and "고객이 결제한" in terms and "보내 드립니다" not in terms
     page.click("#confirm-choice")
     page.wait_for_selector(".flash")
     assert page.url.endswith(f"/cs/cases/{case_id}")

@@ -32,11 +32,17 @@ def _paused(lang: str, look_now: bool, *, bulk: bool = False) -> dict[str, objec
             "hours": "평일 오전 9시~오후 6시" if lang == "ko" else "weekdays 9:00-18:00"}
 
 
-def _decided(lang: str, reason: str) -> dict[str, object]:
+def _decided(lang: str, reason: str, *, by_staff: bool = False) -> dict[str, object]:
     won = "원" if lang == "ko" else " KRW"
     return {"old_price": f"199,000{won}", "new_price": f"19,900{won}",
             "live_price": f"199,000{won}", "proposed_at": seller_when(PAUSED, lang),
-            "decided_at": seller_when(PAUSED, lang), "reason": reason}
+            "decided_at": seller_when(PAUSED, lang), "reason": reason, "by_staff": by_staff}
+
+
+def _by_staff(lang: str, *, live: bool, promotion: str = "") -> dict[str, object]:
+    won = "원" if lang == "ko" else " KRW"
+    return {"old_price": f"199,000{won}", "new_price": f"189,000{won}",
+            "changed_at": seller_when(PAUSED, lang), "live": live, "promotion": promotion}
 
 
 VARIANTS = [
@@ -46,6 +52,10 @@ VARIANTS = [
     (sln.APPROVED, lambda lang: _decided(lang, "")),
     (sln.APPROVED, lambda lang: _decided(lang, "연말 재고 정리 행사 확인")),
     (sln.REJECTED, lambda lang: _decided(lang, "정가의 10%는 입력 실수로 보입니다")),
+    (sln.APPROVED, lambda lang: _decided(lang, "", by_staff=True)),
+    (sln.REJECTED, lambda lang: _decided(lang, "정가의 10%는 입력 실수로 보입니다", by_staff=True)),
+    (sln.BY_STAFF, lambda lang: _by_staff(lang, live=True)),
+    (sln.BY_STAFF, lambda lang: _by_staff(lang, live=False, promotion="30")),
 ]
 
 

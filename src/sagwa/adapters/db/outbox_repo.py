@@ -40,6 +40,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from sagwa.adapters.db.bulk import among
 from sagwa.adapters.db.tables import (
@@ -53,6 +54,9 @@ from sagwa.adapters.db.tables import (
 )
 from sagwa.domain.catalog import domestic_digits
 
+#: The item a per-item message's key names (``…:refund_paid:<refund id>``), as a POSIX regex
+#: for ``substring``: the message is one of several of its case and purpose.
+_ITEM_OF_KEY = ":refund_paid:[0-9]+"
 COLUMNS = ("idempotency_key", "incident_id", "case_id", "customer_id", "purpose", "channel",
            "recipient", "locale", "subject", "body", "not_before", "status", "attempts",
            "created_at")
@@ -327,6 +331,20 @@ class OutboxRepository:
             cursor.close()
         return list(queued[0] or []) if queued else []
 
+    def record_withheld(self, rows: Sequence[Mapping[str, Any]], *, why: str) -> int:
+        """Insert the rows (``COLUMNS``) whose idempotency key is new as ``withdrawn`` with
+        ``why``, and defer no job: messages held back before they were queued (a text to a
+        number an agent marked wrong), kept so that a right number saved later can be sent
+        them (``desk_resend.resend_to_new_number``). How many were new."""
+        if not rows:
+            return 0
+        values = [{**{name: row[name] for name in COLUMNS}, "status": "withdrawn",
+                   "last_error": why} for row in rows]
+        return len(self.conn.execute(
+            pg_insert(outbox).values(values)
+            .on_conflict_do_nothing(index_elements=["idempotency_key"])
+            .returning(outbox.c.id)).all())
+
     def withdraw_pending(self, case_ids: Sequence[int], *, purposes: Sequence[str],
                          why: str) -> int:
         """Withdraw the cases' ``pending`` messages of these purposes, and those ``sending`` whose
@@ -392,6 +410,11 @@ class OutboxRepository:
             outbox.c.status != "withdrawn",
             or_(outbox.c.idempotency_key == key,
                 outbox.c.idempotency_key.startswith(f"{key}:", autoescape=True))))).scalar())
+
+    def has_key(self, idempotency_key: str) -> bool:
+        """Whether a message keyed ``idempotency_key`` was queued (whatever became of it)."""
+        return bool(self.conn.execute(select(exists().where(
+            outbox.c.idempotency_key == idempotency_key))).scalar())
 
     def withdrawn_with_key(self, idempotency_key: str) -> int:
         """How many messages keyed ``idempotency_key`` or ``idempotency_key:<n>`` (not a second
@@ -671,9 +694,15 @@ class OutboxRepository:
                     .scalar_subquery())
         status = select(cases.c.status).where(cases.c.id == outbox.c.case_id).scalar_subquery()
         sent = outbox.alias("sent_copy")
+        # a purpose written once per item of a case (a note per refund paid) is a copy only of
+        # the same item's: the item its key names, compared (NULL for every other purpose)
+        item = _ITEM_OF_KEY
         copy_sent = exists().where(sent.c.case_id == outbox.c.case_id,
                                    sent.c.purpose == outbox.c.purpose,
-                                   sent.c.channel == outbox.c.channel, sent.c.status == "sent")
+                                   sent.c.channel == outbox.c.channel, sent.c.status == "sent",
+                                   func.substring(sent.c.idempotency_key, item)
+                                   .is_not_distinct_from(
+                                       func.substring(outbox.c.idempotency_key, item)))
         address_now = (select(case((outbox.c.channel == "sms", customers.c.phone),
                                    else_=customers.c.email))
                        .where(customers.c.id == outbox.c.customer_id).scalar_subquery())

@@ -183,12 +183,17 @@ class CaseFacts:
     def offers(self, choice: str) -> bool:
         return choice in {o.value for o in self.plan.options}
 
-    def preview(self, choice: str, lang: str, now: datetime) -> list[tuple[str, str]]:
+    def preview(self, choice: str, lang: str, now: datetime, *,
+                staff: bool = False) -> list[tuple[str, str]]:
         """What confirming ``choice`` (an offered option) will do, as (what, how) lines —
-        read from the same order effects and compensation that recording the choice applies."""
+        read from the same order effects and compensation that recording the choice applies.
+        ``staff``: worded for the agent recording it ("the customer's order", "they paid"),
+        not to the customer ("your order", "you paid": a CS walk read the customer's voice
+        on the agent's page)."""
         option = CustomerOption(choice)
         points = compensation_due(self.row.case, self.plan, option).amount_minor
-        return _preview_lines(option, self._effects(option, now), points, self.paid, lang)
+        return _preview_lines(option, self._effects(option, now), points, self.paid, lang,
+                              staff=staff)
 
     def owed_after(self, choice: str, now: datetime) -> Money:
         """What confirming ``choice`` would leave to pay on top of what was paid (the
@@ -213,18 +218,43 @@ def _sum(effects: list[OrderEffect], kinds: frozenset[EffectKind], currency: str
     return sum((e.amount for e in effects if e.kind in kinds and e.amount), Money(0, currency))
 
 
+#: The preview's words said to the customer, or (``staff``) to the agent recording the choice
+#: about the customer: (Korean, English) each.
+_VOICES: dict[bool, dict[str, tuple[str, str]]] = {
+    False: {"order": ("주문", "Your order"), "paid": ("결제하신 {0} 전액", "the full {0} you paid"),
+            "send": ("결제하신 {0} 그대로 상품 {1}개를 보내 드립니다.", "We send you {1} {2} for the {0} you paid."),
+            "items": ("상품", "Your {2}"),
+            "after_difference": ("차액 결제가 확인되면 보내 드립니다(고객센터에서 결제)",
+                                 "sent once the difference is paid (through our customer centre)"),
+            "call": ("상담원이 전화드립니다", "one of our staff will call you")},
+    True: {"order": ("고객 주문", "The customer's order"),
+           "paid": ("고객이 결제한 {0} 전액", "the full {0} they paid"),
+           "send": ("고객이 결제한 {0} 그대로 상품 {1}개를 보냅니다.", "{1} {2} sent to them for the {0} they paid."),
+           "items": ("상품", "Their {2}"),
+           "after_difference": ("고객이 차액을 결제한 것이 확인되면 보냅니다(고객센터에서 결제)",
+                                "sent once they have paid the difference (customer centre)"),
+           "call": ("상담원이 고객에게 전화합니다", "one of our staff calls them")},
+}
+
+
 def _preview_lines(option: CustomerOption, effects: list[OrderEffect], points: int,
-                   paid: Money, lang: str) -> list[tuple[str, str]]:
-    """(what, how) lines of what ``option`` does, for a case whose orders were ``paid`` for."""
+                   paid: Money, lang: str, *, staff: bool = False) -> list[tuple[str, str]]:
+    """(what, how) lines of what ``option`` does, for a case whose orders were ``paid`` for:
+    said to the customer, or (``staff``) to the agent recording it."""
+    voice = _VOICES[staff]
+
     def t(ko: str, en: str) -> str:
         return ko if lang == "ko" else en
+
+    def said(key: str, *values: object) -> str:
+        return t(*voice[key]).format(*values)
 
     currency = paid.currency
     refunded = _sum(effects, CANCELLING, currency)
     refund = format_money(refunded, lang=lang)
     if option is CustomerOption.CANCEL_WITH_COMPENSATION:
-        lines = [(t("주문", "Your order"), t("취소됩니다", "cancelled")),
-                 (t("환불", "Refund"), t(f"결제하신 {refund} 전액", f"the full {refund} you paid"))]
+        lines = [(said("order"), t("취소됩니다", "cancelled")),
+                 (t("환불", "Refund"), said("paid", refund))]
         if points:  # a plan may offer the cancellation with no points: say none
             lines.append((t("보상 포인트", "Compensation"), t(f"{points:,}포인트", f"{points:,} points")))
         return lines
@@ -232,9 +262,8 @@ def _preview_lines(option: CustomerOption, effects: list[OrderEffect], points: i
         kept = sum(e.quantity for e in effects if e.kind is EffectKind.KEEP)
         # named as the cancellation's refund is: the amount, not "the price you paid"
         kept_paid = format_money(paid - refunded, lang=lang)
-        lines = [(t("주문", "Your order"), t(f"결제하신 {kept_paid} 그대로 상품 {kept}개를 보내 드립니다.",
-                                            f"We send you {kept} item{'s' if kept != 1 else ''} "
-                                            f"for the {kept_paid} you paid."))]
+        lines = [(said("order"), said("send", kept_paid, kept,
+                                      "item" if kept == 1 else "items"))]
         dropped = sum(e.quantity for e in effects if e.kind in CANCELLING)
         if dropped:
             them = "the item" if dropped == 1 else "the items"
@@ -249,11 +278,10 @@ def _preview_lines(option: CustomerOption, effects: list[OrderEffect], points: i
                  (t("차액(자동 결제되지 않음)", "Difference (not charged automatically)"), extra)]
         repriced = sum(e.quantity for e in effects if e.kind is EffectKind.REPRICE)
         if repriced:
-            lines.append((t("상품", "Your item" if repriced == 1 else "Your items"),
-                          t("차액 결제가 확인되면 보내 드립니다(고객센터에서 결제)",
-                            "sent once the difference is paid (through our customer centre)")))
+            lines.append((said("items", "", "", "item" if repriced == 1 else "items"),
+                          said("after_difference")))
         return lines
-    return [(t("다음 단계", "Next"), t("상담원이 전화드립니다", "one of our staff will call you"))]
+    return [(t("다음 단계", "Next"), said("call"))]
 
 
 Known = dict[int, tuple[IncidentPlan, dm.IncidentFacts]]

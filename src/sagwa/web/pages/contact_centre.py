@@ -444,7 +444,8 @@ def _confirm_choice(request: Request, uow: Uow, case_id: int, choice: str, words
         **context, "choice": choice, "words": words, "back": back,
         "choice_label": label("choice", choice, lang_of(request), case.plan,
                               price_word=case.price_word),
-        "terms": case.preview(choice, lang_of(request), now), "may_cancel_later": later,
+        "terms": case.preview(choice, lang_of(request), now, staff=True),
+        "may_cancel_later": later,
         "read_back": choice_read_back(
             case, choice, cl, may_cancel_later=later,
             refund_timing=(request.app.state.desk_policy.refund_timing_in(cl)

@@ -26,6 +26,7 @@ from sagwa.services.call_when_words import call_when
 from sagwa.services.desk_cases import ChoiceResult, record_choice
 from sagwa.services.desk_outcome_wording import withdrawal_stands
 from sagwa.web.deps import Uow, case_links
+from sagwa.web.pages.confirm_shown import shown_at, shown_stamp
 from sagwa.web.pages.customer import (
     CONFIRM_STEP_ONLY,
     case_address,
@@ -88,15 +89,19 @@ def confirm_step(token: str, request: Request, uow: Uow,
     if not context["case"].offers(choice):
         return case_page_response(request, token, context, problem=not_offered())
     # no "here": the language link is this address in the other language, choice and all
-    return render(request, "customer/confirm.html", confirm_context(context, token, choice),
-                  lang=context["lang"])
+    return render(request, "customer/confirm.html", {
+        **confirm_context(context, token, choice),
+        "shown": shown_stamp(request, case_id, choice, context["now"])}, lang=context["lang"])
 
 
 @router.post("/{token}/choose")
 def choose(token: str, request: Request, uow: Uow,
            choice: Annotated[str, Form(max_length=60)] = "",
-           confirmed: Annotated[str, Form(max_length=10)] = "") -> Response:
-    """First press: to the confirm step of ``choice``. Second (``confirmed=yes``): record it."""
+           confirmed: Annotated[str, Form(max_length=10)] = "",
+           shown: Annotated[str, Form(max_length=200)] = "") -> Response:
+    """First press: to the confirm step of ``choice``. Second (``confirmed=yes``): record it —
+    as made when the step was ``shown`` (its signed stamp), within the grace after it
+    (``consent.CONFIRM_GRACE``)."""
     opened = open_link(request, token)
     if isinstance(opened, Response):
         return opened
@@ -112,7 +117,9 @@ def choose(token: str, request: Request, uow: Uow,
                                evidence=f"web case page: pressed {choice!r}"
                                + (" and confirmed what it does" if confirmed == "yes" else ""),
                                taken_by="customer", policy=request.app.state.desk_policy,
-                               links=case_links(request))
+                               links=case_links(request),
+                               seen_at=shown_at(request, case_id, choice, shown,
+                                                context["now"]) if confirmed == "yes" else None)
     except SagwaError as exc:
         fresh = case_context(uow(), case_id, customer_id, request.app.state.desk_policy, request)
         return case_page_response(request, token, fresh, problem=exc)
@@ -128,14 +135,15 @@ def choose(token: str, request: Request, uow: Uow,
 
 def _say_recorded(request: Request, result: ChoiceResult, *, lang: str, call: str,
                   may_pick: bool = False) -> None:
-    """What the recorded choice sets going: a call asked for sends no confirmation (with a
-    number to call, the page below offers a time: ``may_pick``); a final choice is recorded
+    """What the recorded choice sets going: a call asked for is acknowledged by mail or text
+    (``call_request_notice``; with a number to call, the page below offers a time:
+    ``may_pick``); a final choice is recorded
     (the page below says how its confirmation comes: mail, or a text); a repeat changes
     nothing."""
     if not result.changed:
         flash_in_lang(request, "이미 접수된 선택입니다. 달라진 것은 없습니다.",
                       "We already have this choice; nothing has changed.", lang=lang)
-    elif result.case.status not in SETTLED:  # talk_to_person: on the call list, no mail
+    elif result.case.status not in SETTLED:  # talk_to_person: on the call list
         flash_in_lang(request, f"상담원 통화 요청이 접수되었습니다. {call}"
                       + (" 편한 통화 시간이 있으시면 아래에서 고르실 수 있습니다." if may_pick else ""),
                       f"Your request is recorded; {call}"
