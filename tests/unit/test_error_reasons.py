@@ -1611,6 +1611,12 @@ USE_CASE_REFUSALS: list[tuple[str, str, Callable[[], SagwaError]]] = [
     ("late_choice_refused", "choice_after_deadline", lambda: refusal(lambda: consent.record_choice(
         replace(A_CASE, status=incidents.CaseStatus.NOTIFIED),
         _consent(recorded_at=A_PLAN["deadline"] + timedelta(hours=1)), make_plan(**A_PLAN)))),
+    ("invalid_input", "said_at_not_a_reply", lambda: refusal(lambda: consent.record_choice(
+        A_CASE, _consent(said_at=A_PLAN["deadline"] - timedelta(hours=1)),
+        make_plan(**A_PLAN)))),
+    ("invalid_input", "said_at_future", lambda: refusal(lambda: consent.record_choice(
+        A_CASE, _consent(channel="email", said_at=A_PLAN["deadline"] + timedelta(days=30)),
+        make_plan(**A_PLAN)))),
     ("consent_required", "no_recorded_choice", lambda: refusal(
         lambda: consent.effects_of_choice(A_CASE, _consent(), make_plan(**A_PLAN)))),
     # incidents and their plans

@@ -15,7 +15,8 @@ agent id; a phone choice is always taken by an agent).
   time); arriving after a final choice it changes nothing. A choice confirmed on the
   customer's page within :data:`CONFIRM_GRACE` of the confirm step being shown counts as made
   when it was shown (``seen_at``): a customer who read what it does before the deadline and
-  pressed "confirm" seconds after it is not refused for reading.
+  pressed "confirm" seconds after it is not refused for reading. Likewise a reply by email or
+  text that reached us by the deadline (``said_at``) counts though staff record it after it.
 * :func:`effects_of_choice` turns the recorded consent into order effects and raises
   :class:`~sagwa.errors.ConsentRequired` unless the consent given is the one recorded on the case.
   It is the only function here that returns cancelling effects.
@@ -71,11 +72,17 @@ class ConsentRecord:
     #: signed stamp): within :data:`CONFIRM_GRACE` before ``recorded_at`` it counts as the
     #: moment of the choice for the deadline. Not stored: the audit record keeps it.
     seen_at: datetime | None = None
+    #: When the customer's reply by email or text carrying this choice reached us (staff
+    #: record it later, from the inbox): a reply that came by the deadline counts though it is
+    #: recorded after it. Not stored: the audit record keeps it.
+    said_at: datetime | None = None
 
     def __post_init__(self) -> None:
         require_aware(self.recorded_at, "recorded_at")
         if self.seen_at is not None:
             require_aware(self.seen_at, "seen_at")
+        if self.said_at is not None:
+            require_aware(self.said_at, "said_at")
         for name, kind in (("choice", CustomerOption), ("channel", Channel)):
             try:
                 object.__setattr__(self, name, kind(getattr(self, name)))
@@ -169,16 +176,34 @@ def _counts(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> bool:
         and case.consent.choice == CustomerOption.TALK_TO_PERSON
         and accepts_choice_at(plan, case.consent.recorded_at)
     )
-    return (asked_for_call or accepts_choice_at(plan, consent.recorded_at, case)
-            or confirmed_in_grace(case, consent, plan))
+    return asked_for_call or accepts_choice_at(plan, answered_at(consent), case)
 
 
-def confirmed_in_grace(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> bool:
-    """The choice was confirmed within :data:`CONFIRM_GRACE` of its confirm step being shown,
-    and it would have counted when shown (before the deadline)."""
+def answered_at(consent: ConsentRecord) -> datetime:
+    """When the choice counts as made, for the deadline: when the reply carrying it reached us
+    (``said_at``), or when its confirm step was shown within :data:`CONFIRM_GRACE` before the
+    confirm (``seen_at``); else when it was recorded."""
+    if consent.said_at is not None:
+        return consent.said_at
     seen = consent.seen_at
-    return (seen is not None and timedelta(0) <= consent.recorded_at - seen <= CONFIRM_GRACE
-            and accepts_choice_at(plan, seen, case))
+    if seen is not None and timedelta(0) <= consent.recorded_at - seen <= CONFIRM_GRACE:
+        return seen
+    return consent.recorded_at
+
+
+def check_said_at(consent: ConsentRecord) -> None:
+    """A reply's time (``said_at``) is a reply's (email or text) and not after it was
+    recorded: InvalidInput otherwise."""
+    said = consent.said_at
+    if said is None:
+        return
+    if consent.channel not in (Channel.EMAIL, Channel.SMS):
+        raise InvalidInput(f"said_at is when a reply by email or text reached us; a {consent.channel.value} "
+                           "choice is taken when it is recorded", field="said_at",
+                           reason="said_at_not_a_reply")
+    if said > consent.recorded_at:
+        raise InvalidInput(f"said_at {said.isoformat()} is in the future: a reply is recorded "
+                           "after it reached us", field="said_at", reason="said_at_future")
 
 
 def asked_for_a_person(case: Case) -> bool:
@@ -191,6 +216,7 @@ def record_choice(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> Cas
     """The case with this choice recorded, per the rules in the module docstring."""
     check_belongs(case, consent, plan)
     check_channel(consent)
+    check_said_at(consent)
     if _is_repeat(case, consent):
         return case
     check_written_words(consent)  # a consent being given now: every path records it here

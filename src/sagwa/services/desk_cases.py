@@ -137,16 +137,18 @@ def lock_case(uow: SqlAlchemyUnitOfWork, case_id: int) -> CaseRow:
 def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOption | str,
                   channel: str, evidence: str, taken_by: str, policy: DeskPolicy,
                   links: LinkMaker | None = None,
-                  seen_at: datetime | None = None) -> ChoiceResult:
+                  seen_at: datetime | None = None,
+                  said_at: datetime | None = None) -> ChoiceResult:
     """Record a customer's choice (web click, email/SMS reply, or an agent on the phone).
     ``seen_at``: when the customer's confirm step of it was shown to them (their page's signed
-    stamp), which counts for the deadline within ``consent.CONFIRM_GRACE``."""
+    stamp), which counts for the deadline within ``consent.CONFIRM_GRACE``; ``said_at``: when
+    their reply by email or text reached us, which counts for the deadline."""
     with uow:
         now = uow.now()
         row = lock_case(uow, case_id)  # closing waits for this choice, or it sees it closed
         plan = current_plan(uow, int(row.case.incident_id))
         consent = ConsentRecord(case_id, row.case.customer_id, choice, channel, now, evidence,
-                                taken_by, seen_at=seen_at)
+                                taken_by, seen_at=seen_at, said_at=said_at)
         updated = record_on_case(row.case, consent, plan)
         if updated == row.case:  # the same answer again: absorbed, its words kept
             if _note_repeat(uow, row.case, consent, now):
@@ -178,6 +180,8 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
                                            **({"confirm_shown_at": seen_at.isoformat()}
                                               if seen_at is not None
                                               and deadline_passed(plan, now) else {}),
+                                           **({"reply_received_at": said_at.isoformat()}
+                                              if said_at is not None else {}),
                                            **({"reminder_not_queued": not_queued}
                                               if not_queued else {}),
                                            **({"note_not_queued": note_not_queued}

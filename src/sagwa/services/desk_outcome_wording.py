@@ -15,6 +15,7 @@ from sagwa.domain.consent import (
     CANCELLING,
     EffectKind,
     OrderEffect,
+    answered_at,
     discounted_unit_price,
     effects_of_choice,
 )
@@ -60,13 +61,13 @@ def confirmation_values(case: Case, plan: IncidentPlan, lang: str, *,
     return {"choice": choice_label(case.consent.choice, lang, plan, price_word=price_word),
             "offered": [choice_label(o, lang, plan, price_word=price_word) for o in OPTION_ORDER
                         if plan.offers(o)],
-            "received": format_when(case.consent.recorded_at, lang),
+            "received": format_when(answered_at(case.consent), lang),
             "deadline": format_when(plan.deadline, lang),
-            "on_time": case.consent.recorded_at <= plan.deadline,
+            "on_time": answered_at(case.consent) <= plan.deadline,
             # a late answer from a customer never asked by the deadline (their apology did not
             # go out): it was not theirs to miss. (On time, ``told`` may lag: the choice itself
             # tells them, and the case handed here predates that.)
-            "never_told": not case.told and case.consent.recorded_at > plan.deadline,
+            "never_told": not case.told and answered_at(case.consent) > plan.deadline,
             "outcome": outcome_sentences(case, plan, lang, how_to_pay=how_to_pay,
                                          price_word=price_word),
             "may_cancel_instead": replaceable_by_cancel(case.consent.choice, plan, owed),

@@ -47,6 +47,11 @@ class ChoiceCreate(Body):
         description='Who took the choice: left out, the calling agent (recorded from the API '
                     'token); "customer" when an admin (platform) token relays the customer\'s '
                     'own choice made on another channel.')
+    said_at: Timestamp | None = Field(
+        default=None, examples=["2026-12-10T17:52:00+09:00"],
+        description="For a reply by `email` or `sms`: when it reached us (with its zone). A "
+                    "reply that came by the answer deadline counts though recorded after it "
+                    "(`said_at_not_a_reply` for another channel, `said_at_future` after now).")
 
 
 class CaseDetail(CasePublic):
@@ -163,7 +168,8 @@ def choose(case_id: int, body: ChoiceCreate, request: Request, uow: Uow,
     result = desk_cases.record_choice(access.changing(uow()), case_id=case_id,
                                       choice=body.choice, channel=body.channel,
                                       evidence=body.evidence, taken_by=taken_by,
-                                      policy=policy_of(request), links=case_links(request))
+                                      policy=policy_of(request), links=case_links(request),
+                                      said_at=body.said_at)
     detail = case_detail(case_id, uow).model_dump()
     access.answered(changed=result.changed)
     told = {key: detail.pop(key) for key in ("apology_sent", "apology_due")}

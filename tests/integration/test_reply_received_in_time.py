@@ -1,0 +1,66 @@
+"""A reply by email or text that reached us by the answer deadline counts though staff record
+it after it (``said_at``, ``domain.consent.answered_at``), on real PostgreSQL: its confirmation
+says when it came and that it came in time; without it, or for another channel, the deadline
+applies to when it is recorded, as before."""
+
+# ruff: noqa: F811  (the tests take test_desk's ``shop`` fixture, imported below, by name)
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+from test_desk import POLICY, _notified, shop  # noqa: F401
+
+from sagwa.adapters.db.tables import outbox
+from sagwa.errors import InvalidInput, LateChoiceRefused
+from sagwa.services import desk_cases
+
+SEOUL = ZoneInfo("Asia/Seoul")
+#: The shop's plan: deadline Tuesday 2008-06-17 18:00 (Korea), keep by default.
+REPLIED = datetime(2008, 6, 17, 17, 52, tzinfo=SEOUL)
+RECORDED = datetime(2008, 6, 18, 9, 30, tzinfo=SEOUL)
+
+
+def _record(uow, case_id: int, **kw):  # type: ignore[no-untyped-def]
+    return desk_cases.record_choice(uow(), case_id=case_id, choice="cancel_with_compensation",
+                                    channel=kw.pop("channel", "email"),
+                                    evidence="답장: 취소해 주세요", taken_by="agent:park",
+                                    policy=POLICY, **kw)
+
+
+def test_a_reply_that_came_before_the_deadline_counts_when_recorded_the_next_morning(
+        shop) -> None:
+    uow, clock, _iid, cases, people, _ = _notified(shop)
+    case_id = cases[people[1]]
+    clock.now = RECORDED
+    result = _record(uow, case_id, said_at=REPLIED)
+    assert result.changed and result.case.status.value == "resolved"
+    with uow() as u:
+        [body] = u.conn.execute(select(outbox.c.body).where(
+            outbox.c.case_id == case_id, outbox.c.purpose == "confirmation",
+            outbox.c.channel == "email")).scalars().all()
+        [recorded] = [r.event.after for r in u.audit.for_entity("case", str(case_id))
+                      if r.event.action == "case.choice_recorded"]
+    assert "6월 17일(화) 오후 5시 52분(한국 시간)에 받았습니다. 답변 기한인" in body
+    assert "전에 알려 주셔서 감사합니다" in body and "지났지만" not in body
+    assert recorded["reply_received_at"] == REPLIED.isoformat()
+
+
+def test_without_the_replys_time_or_after_the_deadline_it_is_late_as_before(shop) -> None:
+    uow, clock, _iid, cases, people, _ = _notified(shop)
+    clock.now = RECORDED
+    with pytest.raises(LateChoiceRefused):
+        _record(uow, cases[people[1]])
+    with pytest.raises(LateChoiceRefused):
+        _record(uow, cases[people[1]], said_at=datetime(2008, 6, 17, 18, 5, tzinfo=SEOUL))
+    with pytest.raises(InvalidInput) as phone:  # a call is taken when it is recorded
+        _record(uow, cases[people[2]], channel="phone", said_at=REPLIED)
+    assert phone.value.details["reason"] == "said_at_not_a_reply"
+    with pytest.raises(InvalidInput) as ahead:
+        _record(uow, cases[people[2]], said_at=datetime(2008, 6, 18, 10, 0, tzinfo=SEOUL))
+    assert ahead.value.details["reason"] == "said_at_future"
+    with uow() as u:
+        assert u.cases.get(cases[people[1]]).case.consent is None
+        assert u.cases.get(cases[people[2]]).case.consent is None
