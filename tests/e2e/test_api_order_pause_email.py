@@ -15,15 +15,23 @@ from sagwa.services import listings
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 
-def test_a_surge_through_the_api_emails_the_seller_a_full_link(
-        client: TestClient, session_factory: sessionmaker[Session]) -> None:
+def listing_of_a_seller_with_an_address(client: TestClient,
+                                        name: str = "하늘") -> tuple[int, int]:
+    """An iPod listed live at 199,000 by seller ``name`` (code haneul), whose contact address
+    is ops@haneul.example: (seller id, listing id)."""
     product = client.post("/api/products", json={"title": "아이팟 나노 3세대", "category": "mp3",
                                                   "list_price": krw(199000)}).json()["id"]
-    seller = client.post("/api/sellers", json={"code": "haneul", "name": "하늘",
+    seller = client.post("/api/sellers", json={"code": "haneul", "name": name,
                                                "contact_email": "ops@haneul.example"}).json()
     listing = client.post("/api/listings", json={
         "seller_id": seller["id"], "product_id": product, "price": krw(199000),
         "publish": True}).json()["id"]
+    return int(seller["id"]), int(listing)
+
+
+def test_a_surge_through_the_api_emails_the_seller_a_full_link(
+        client: TestClient, session_factory: sessionmaker[Session]) -> None:
+    _, listing = listing_of_a_seller_with_an_address(client)
     listings.propose_price_change(SqlAlchemyUnitOfWork(session_factory), listing_id=listing,
                                   new_price=Money(19900, "KRW"), proposed_by="seller:haneul")
     paused = False

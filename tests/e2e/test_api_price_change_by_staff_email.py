@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from test_api_access import ApiClientFor, krw
+from test_api_order_pause_email import listing_of_a_seller_with_an_address
 
 from sagwa.adapters.db.tables import outbox
 
@@ -22,14 +23,8 @@ def _emails(session_factory: sessionmaker[Session], to: str) -> list[tuple[str, 
 def test_an_admins_price_change_is_emailed_to_the_seller_and_the_sellers_own_is_not(
         client: TestClient, client_for: ApiClientFor,
         session_factory: sessionmaker[Session]) -> None:
-    product = client.post("/api/products", json={"title": "아이팟 나노 3세대", "category": "mp3",
-                                                  "list_price": krw(199000)}).json()["id"]
-    seller = client.post("/api/sellers", json={"code": "haneul", "name": "하늘디지털",
-                                               "contact_email": "ops@haneul.example"}).json()
-    listing = client.post("/api/listings", json={
-        "seller_id": seller["id"], "product_id": product, "price": krw(199000),
-        "publish": True}).json()["id"]
-    own = client_for("seller", seller_id=seller["id"]).post(
+    seller, listing = listing_of_a_seller_with_an_address(client, "하늘디지털")
+    own = client_for("seller", seller_id=seller).post(
         f"/api/listings/{listing}/price-changes", json={"new_price": krw(195000)})
     assert own.status_code == 201 and own.json()["status"] == "applied"
     assert _emails(session_factory, "ops@haneul.example") == []

@@ -83,11 +83,16 @@ def test_a_request_taken_on_a_call_is_not_acknowledged_in_writing(shop) -> None:
     assert _notes(uow, case_id) == []
 
 
+def _without(uow, customer_id: int, **details: None) -> None:  # type: ignore[no-untyped-def]
+    """The customer's email or phone removed, straight in the table."""
+    with uow() as u:
+        u.conn.execute(update(customers).where(customers.c.id == customer_id).values(**details))
+        u.commit()
+
+
 def test_with_no_number_on_file_the_note_asks_them_to_call_us(shop) -> None:
     uow, _clock, _iid, cases, people, _ = _notified(shop)
-    with uow() as u:
-        u.conn.execute(update(customers).where(customers.c.id == people[1]).values(phone=None))
-        u.commit()
+    _without(uow, people[1], phone=None)
     case_id = cases[people[1]]
     _ask(uow, case_id)
     [note] = _notes(uow, case_id)
@@ -99,9 +104,7 @@ def test_with_no_number_on_file_the_note_asks_them_to_call_us(shop) -> None:
 
 def test_a_text_only_customer_is_acknowledged_by_text(shop) -> None:
     uow, _clock, _iid, cases, people, _ = _notified(shop)
-    with uow() as u:
-        u.conn.execute(update(customers).where(customers.c.id == people[2]).values(email=None))
-        u.commit()
+    _without(uow, people[2], email=None)
     case_id = cases[people[2]]
     _ask(uow, case_id, channel="sms", words="통화 원함")
     [note] = _notes(uow, case_id)

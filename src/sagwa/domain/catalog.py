@@ -251,6 +251,12 @@ class Customer:
     locale: str
     erased_at: datetime | None = None  # personal data erased (name, email, phone blank)
 
+    @property
+    def written_to(self) -> tuple[str, str | None]:
+        """The one channel a message to the customer goes by, and its address: email, or a
+        text to a customer with a phone and no address (the address None without either)."""
+        return ("email", self.email) if self.email else ("sms", self.phone)
+
 
 class Keep(Enum):
     """A contact detail left as it is (``change_contact``): not given, unlike ``None``, which

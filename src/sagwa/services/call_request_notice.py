@@ -53,7 +53,7 @@ def call_request_messages(uow: SqlAlchemyUnitOfWork, case: Case, consent: Consen
     if consent.channel is Channel.PHONE:
         return []
     person = require(uow.catalog.customer(int(case.customer_id)), "customer", case.customer_id)
-    channel, recipient = ("email", person.email) if person.email else ("sms", person.phone)
+    channel, recipient = person.written_to
     if not recipient:
         return []
     incident_id, case_id = int(case.incident_id), int(case.case_id)

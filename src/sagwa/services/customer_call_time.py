@@ -93,7 +93,7 @@ def call_time_messages(uow: SqlAlchemyUnitOfWork, *, case: Case, call_at: dateti
     person = require(uow.catalog.customer(int(case.customer_id)), "customer", case.customer_id)
     if not person.phone:
         return []
-    channel, recipient = ("email", person.email) if person.email else ("sms", person.phone)
+    channel, recipient = person.written_to
     lang = person.locale
     inc = require(uow.incidents.get(int(case.incident_id)), "incident", case.incident_id).incident
     values = {"call_at": dm.format_when(call_at, lang), "number": person.phone,

@@ -20,7 +20,7 @@ transaction, queues the message that tells each of those customers what happens 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -166,10 +166,16 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
             _confirm(uow, updated, consent, plan, policy, links)
             updated = updated.with_trigger(CaseTrigger.RESOLVE)
         uow.cases.save(updated, now, compensation_entry_id=entry_id)
-        not_queued = (_queue_difference_reminder(uow, case_id, policy, links)
+        from sagwa.services.call_request_notice import call_request_messages
+        from sagwa.services.desk_difference import queue_reminder
+
+        # the reminder of the discount's difference (recalled if still unpaid days later), the
+        # note acknowledging a request for a call
+        not_queued = (_why_not_queued(lambda: queue_reminder(uow, case_id, policy, links))
                       if consent.choice is CustomerOption.BUY_AT_CORRECT_PRICE_DISCOUNT else None)
-        note_not_queued = (_acknowledge_call_request(uow, updated, consent, plan, policy)
-                           if consent.choice is CustomerOption.TALK_TO_PERSON else None)
+        note_not_queued = (_why_not_queued(lambda: enqueue_messages(
+            uow, call_request_messages(uow, updated, consent, plan, policy)))
+            if consent.choice is CustomerOption.TALK_TO_PERSON else None)
         uow.audit.append(AuditEvent(taken_by, "case.choice_recorded", "case", str(case_id),
                                     before={"status": row.case.status.value},
                                     after={"status": updated.status.value,
@@ -195,31 +201,13 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
         return ChoiceResult(updated, True, points, entry_id)
 
 
-def _queue_difference_reminder(uow: SqlAlchemyUnitOfWork, case_id: int,
-                               policy: DeskPolicy, links: LinkMaker | None) -> str | None:
-    """Queue the reminder of the discount's difference (recalled once if still unpaid days
-    later: ``desk_difference.queue_reminder``); None, or why it could not be (its wording
-    refused by the message check, say): the customer's choice is recorded all the same, and
-    the audit entry names what was not queued."""
-    from sagwa.services.desk_difference import queue_reminder
-
+def _why_not_queued(queue: Callable[[], object]) -> str | None:
+    """Run ``queue`` (a message the choice sets going: the reminder of the discount's
+    difference, the note acknowledging a request for a call); None, or why it could not be
+    queued (its wording refused by the message check, say): the customer's choice is recorded
+    all the same, and the audit entry names what was not queued."""
     try:
-        queue_reminder(uow, case_id, policy, links)
-    except SagwaError as exc:
-        return str(exc.details.get("reason") or exc.code)
-    return None
-
-
-def _acknowledge_call_request(uow: SqlAlchemyUnitOfWork, case: Case, consent: ConsentRecord,
-                              plan: IncidentPlan, policy: DeskPolicy) -> str | None:
-    """Queue the note that acknowledges a request to talk to a person
-    (``call_request_notice``); None, or why it could not be (its wording refused by the
-    message check): the request is recorded all the same, and the audit entry names what was
-    not queued."""
-    from sagwa.services.call_request_notice import call_request_messages
-
-    try:
-        enqueue_messages(uow, call_request_messages(uow, case, consent, plan, policy))
+        queue()
     except SagwaError as exc:
         return str(exc.details.get("reason") or exc.code)
     return None

@@ -229,7 +229,7 @@ def about_the_difference(uow: SqlAlchemyUnitOfWork, row: CaseRow, difference: Mo
     inc = incident if incident is not None else require(
         uow.incidents.get(int(case.incident_id)), "incident", case.incident_id).incident
     person = require(uow.catalog.customer(int(case.customer_id)), "customer", case.customer_id)
-    channel, recipient = ("email", person.email) if person.email else ("sms", person.phone)
+    channel, recipient = person.written_to
     if not recipient:
         return []
     lang, facts = person.locale, case_facts(uow, inc, case)

@@ -390,7 +390,7 @@ def confirmation_messages(uow: SqlAlchemyUnitOfWork, case: Case, consent: Consen
     inc = require(uow.incidents.get(int(case.incident_id)), "incident", case.incident_id).incident
     facts = case_facts(uow, inc, case)
     person = require(uow.catalog.customer(int(case.customer_id)), "customer", case.customer_id)
-    channel, recipient = ("email", person.email) if person.email else ("sms", person.phone)
+    channel, recipient = person.written_to
     if not recipient:
         return []
     lang = person.locale

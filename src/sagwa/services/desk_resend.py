@@ -97,14 +97,10 @@ def resend_by_other_channel(uow: SqlAlchemyUnitOfWork, withdrawn: Sequence[Withd
     without the link)."""
     done = Resent()
     for message in withdrawn:
-        try:
-            again = _rebuilt(uow, message, customer, policy, links)
-        except SagwaError as exc:  # builders only read: nothing of this one was written
-            done.refused.append((message.purpose, OTHER_CHANNEL.get(message.channel, ""),
-                                 str(exc.details.get("reason", exc.code))))
-            continue
-        if again is not None and enqueue_messages(uow, [again]):
-            done.queued.append(again)
+        channel = OTHER_CHANNEL.get(message.channel)
+        if channel is not None:
+            _queue_again(uow, done, message, customer, policy, links, channel=channel,
+                         ending=f":to_{channel}")
     return done
 
 
@@ -136,32 +132,17 @@ def resend_to_new_number(uow: SqlAlchemyUnitOfWork, *, customer: Customer,
     latest = {copy_family(t.message.idempotency_key): t for t in texts}  # oldest first
     # the apologies first: a case sent its apology again is not sent its reminder as well
     apologised: set[int] = set()
-    for family, text in sorted(latest.items(), key=lambda item: item[1].message.purpose
-                               != APOLOGY):
+    for text in sorted(latest.values(), key=lambda t: t.message.purpose != APOLOGY):
         message = text.message
         case_id = int(message.case_id or 0)
         lost = ((text.status == "withdrawn" and text.last_error == WITHHELD_WHY)
                 or (text.status in ("sent", "failed") and case_id in marked_cases
                     and withheld(message.channel, text.recipient, marked, secrets)))
-        if (not lost or (message.purpose == "reminder" and case_id in apologised)
-                or uow.outbox.has_copy_on(case_id, purpose=message.purpose, channel="sms",
-                                          recipient=customer.phone, key=family)):
+        if not lost or (message.purpose == "reminder" and case_id in apologised):
             continue
-        try:
-            built = [m for m in _built(uow, message, customer, policy, links)
-                     if m.channel == "sms" and copy_family(m.idempotency_key) == family]
-        except SagwaError as exc:  # builders only read: nothing of this one was written
-            done.refused.append((message.purpose, "sms",
-                                 str(exc.details.get("reason", exc.code))))
-            continue
-        if not built:
-            continue
-        again = replace(built[0], idempotency_key=message.idempotency_key + TO_NEW_NUMBER,
-                        not_before=max(built[0].not_before, message.not_before))
-        if enqueue_messages(uow, [again]):
-            done.queued.append(again)
-            if message.purpose == APOLOGY:
-                apologised.add(case_id)
+        if (_queue_again(uow, done, message, customer, policy, links, channel="sms",
+                         ending=TO_NEW_NUMBER) and message.purpose == APOLOGY):
+            apologised.add(case_id)
     return done
 
 
@@ -177,12 +158,29 @@ def copy_family(key: str) -> str:
     return key
 
 
+def _queue_again(uow: SqlAlchemyUnitOfWork, done: Resent, message: WithdrawnMessage,
+                 customer: Customer, policy: DeskPolicy, links: LinkMaker | None, *,
+                 channel: str, ending: str) -> bool:
+    """Queue ``message`` built again on ``channel`` (:func:`_rebuilt`), noted in ``done``:
+    queued, or refused with why (its builder's refusal). Whether it was queued."""
+    try:
+        again = _rebuilt(uow, message, customer, policy, links, channel=channel, ending=ending)
+    except SagwaError as exc:  # builders only read: nothing of this one was written
+        done.refused.append((message.purpose, channel, str(exc.details.get("reason", exc.code))))
+        return False
+    if again is None or not enqueue_messages(uow, [again]):
+        return False
+    done.queued.append(again)
+    return True
+
+
 def _rebuilt(uow: SqlAlchemyUnitOfWork, message: WithdrawnMessage, customer: Customer,
-             policy: DeskPolicy, links: LinkMaker | None) -> OutgoingMessage | None:
-    """``message`` built again on the other channel, keyed as a re-sending of it; None when it
-    does not go again."""
-    channel = OTHER_CHANNEL.get(message.channel)
-    if message.case_id is None or channel is None:
+             policy: DeskPolicy, links: LinkMaker | None, *, channel: str,
+             ending: str) -> OutgoingMessage | None:
+    """``message`` built again on ``channel`` to the customer's address for it, keyed as a
+    re-sending of it (its key and ``ending``); None when it does not go again: no address, a
+    copy already on it, or not owed any more."""
+    if message.case_id is None:
         return None
     recipient = customer.email if channel == "email" else customer.phone
     family = copy_family(message.idempotency_key)
@@ -194,7 +192,7 @@ def _rebuilt(uow: SqlAlchemyUnitOfWork, message: WithdrawnMessage, customer: Cus
              if m.channel == channel and copy_family(m.idempotency_key) == family]
     if not built:  # not owed any more, or no longer this message (another choice since)
         return None
-    return replace(built[0], idempotency_key=f"{message.idempotency_key}:to_{channel}",
+    return replace(built[0], idempotency_key=message.idempotency_key + ending,
                    not_before=max(built[0].not_before, message.not_before))
 
 

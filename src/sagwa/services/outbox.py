@@ -106,11 +106,13 @@ def _enqueue(uow: SqlAlchemyUnitOfWork, messages: Sequence[OutgoingMessage]) -> 
     now = uow.now()
     rows = [_row(message, now) for message in messages]
     kept = {id(m) for m in without_wrong_numbers(uow, messages)}
-    withheld = [row for row, message in zip(rows, messages, strict=True) if id(message) not in kept]
+    queued: list[dict[str, Any]] = []
+    withheld: list[dict[str, Any]] = []
+    for row, message in zip(rows, messages, strict=True):
+        (queued if id(message) in kept else withheld).append(row)
     if withheld:
         uow.outbox.record_withheld(withheld, why=WITHHELD_WHY)
-    return uow.outbox.enqueue([row for row, message in zip(rows, messages, strict=True)
-                               if id(message) in kept], queue=MESSAGE_QUEUE, task=DELIVER_TASK)
+    return uow.outbox.enqueue(queued, queue=MESSAGE_QUEUE, task=DELIVER_TASK)
 
 
 def _row(message: OutgoingMessage, now: datetime) -> dict[str, Any]:

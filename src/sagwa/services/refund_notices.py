@@ -79,7 +79,7 @@ def refund_paid_messages(uow: SqlAlchemyUnitOfWork, refunds: Sequence[Refund],
         person = people.get(refund.customer_id)
         if person is None:
             continue
-        channel, recipient = ("email", person.email) if person.email else ("sms", person.phone)
+        channel, recipient = person.written_to
         if not recipient:
             continue
         case_id = refund.case_id
@@ -113,8 +113,8 @@ def refund_paid_messages(uow: SqlAlchemyUnitOfWork, refunds: Sequence[Refund],
     # its customer is not told (a right number saved later is sent it: ``desk_resend``)
     sent = {id(m) for m in without_wrong_numbers(uow, done.messages)}
     for message in done.messages:
-        if id(message) not in sent:
-            refund_id = int(message.idempotency_key.rpartition(":")[2])
+        refund_id = refund_of_key(message.idempotency_key)
+        if id(message) not in sent and refund_id is not None:
             del done.told[refund_id]
             done.refused[refund_id] = "wrong_number"
     return done
