@@ -42,6 +42,7 @@ ACTOR_ROLES: dict[str, tuple[Role, ...]] = {
     "incident plan": (Role.ADMIN,),  # POST /api/incidents/{id}/plan
     "incident notify": (Role.ADMIN,),  # POST /api/incidents/{id}/notify
     "incident close": (Role.ADMIN,),  # POST /api/incidents/{id}/close
+    "incident tell-sellers": (Role.ADMIN,),  # none: the worker's every 30 minutes
     "incident notice": (Role.ADMIN,),  # POST /api/incidents/{id}/notices
     "incident narrow-price-block": (Role.ADMIN,),  # POST /api/incidents/{id}/price-block/narrow
     "incident difference-paid": (Role.AGENT,),  # POST /api/cases/{id}/difference-paid

@@ -13,6 +13,7 @@ here; the others, and what they share, are in modules named for what they hold:
 - ``incident_note_follow_ups``: note-follow-ups and resolve-follow-up (call notes marked
   "follow-up needed", and recording what was done)
 - ``incident_price_block``: narrow-price-block (a closed incident's block, to its band)
+- ``incident_sellers``: tell-sellers (email the sellers the orders they can send now)
 - ``incident_options``: the option types and the desk a command works on (``cli/dates.py``:
   times and days read as Korea time)
 - ``incident_format``: how the results read
@@ -50,6 +51,7 @@ from sagwa.cli.incident_options import (
     desk_context,
 )
 from sagwa.cli.incident_price_block import narrow_price_block
+from sagwa.cli.incident_sellers import tell_sellers
 from sagwa.cli.numbers import number_option
 from sagwa.errors import InvalidInput
 from sagwa.services.desk_status import incident_summaries
@@ -193,7 +195,7 @@ COMMANDS: tuple[tuple[str, Callable[..., None]], ...] = (
     ("close", close), ("difference-paid", difference_paid), ("cancel-instead", cancel_instead),
     ("follow-ups", follow_ups), ("status", status), ("list", list_incidents), ("notice", notice), ("report", report),
     ("narrow-price-block", narrow_price_block), ("note-follow-ups", note_follow_ups),
-    ("resolve-follow-up", resolve_note_follow_up),
+    ("resolve-follow-up", resolve_note_follow_up), ("tell-sellers", tell_sellers),
 )
 for _name, _command in COMMANDS:
     app.command(_name)(_command)

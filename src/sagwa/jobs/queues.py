@@ -1,7 +1,8 @@
 """The queues sagwa's jobs run on, and what each runs: ``sagwa worker --queue`` takes these
 names only (a name no job uses made a worker that idled for ever).
 
-Whatever its queues, every worker also defers the audit anchor's periodic job (on ``desk``) and
+Whatever its queues, every worker also defers the periodic jobs (the audit anchor, the sellers'
+orders to send, the daily erasure: on ``desk``) and
 puts back the message jobs of a worker that stopped sending its heartbeat (``jobs/worker.py``).
 """
 
@@ -19,6 +20,7 @@ QUEUES: dict[str, str] = {
     MESSAGE_QUEUE: "queued emails and texts to customers and sellers (apologies, confirmations, "
                    "notices)",
     DESK_QUEUE: "the incident desk's reminders, escalations to the call list and deadlines, "
+                "the sellers' emails of orders they can send every 30 minutes, "
                 "the audit log's anchor every 15 minutes, and (with SAGWA_RETENTION_ERASE_DAILY) "
                 "the daily erasure of customers no law keeps",
     MARKET_QUEUE: "a promotion's price ended when the promotion ends",

@@ -6,7 +6,9 @@ customers are told (how many of theirs, from when, the options, the deadline, th
 pays the compensation), when it is closed (what happened to each of their orders, the items
 to send, the compensation points charged to them), when a customer pays the difference the
 discount choice left (the orders they held for it can be sent now, closed incident or not),
-and when a customer of a closed incident cancels instead of paying it (do not send them).
+when a customer of a closed incident cancels instead of paying it (do not send them), and, while
+the customers answer, which orders became ones to send (each listed once: ``READY``, queued by
+``seller_ready_notices``).
 In Korean, then English (a seller has no
 language of its own in sagwa), to the seller's contact address; a seller without one has only
 their page. Queued in the same transaction as the step (``seller_incident`` in the outbox),
@@ -30,7 +32,7 @@ from sagwa.domain.incidents import Case, Incident, OrderRecord
 from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import format_money
 from sagwa.domain.orders import OrderStatus
-from sagwa.domain.seller_orders import OrderInstruction
+from sagwa.domain.seller_orders import OrderInstruction, reason_words
 from sagwa.services import desk_messages as dm
 from sagwa.services.desk_money import incident_money
 from sagwa.services.desk_notify import LinkMaker, page_link
@@ -38,13 +40,18 @@ from sagwa.services.desk_policy import DeskPolicy
 from sagwa.services.desk_wordings import incident_price_word
 from sagwa.services.listing_names import ListingName, listing_names
 from sagwa.services.outbox import OutgoingMessage
-from sagwa.services.seller_incidents import SellerIncident, seller_view
+from sagwa.services.seller_incidents import SellerIncident, SellerOrder, seller_view
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 SELLER_PURPOSE = "seller_incident"
 DECLARED, NOTIFIED, CLOSED = "declared", "notified", "closed"
 DIFFERENCE_PAID = "difference_paid"
 CANCELLED_INSTEAD = "cancelled_instead"
+#: Orders that became ones to send (a customer kept theirs, the deadline's keep default): listed
+#: once each, every 30 minutes while the incident notifies (``seller_ready_notices``)
+READY = "ready"
+#: The most orders a :data:`READY` email lists one by one (the rest: "and N more on your page")
+READY_LINES = 50
 LANGS = ("ko", "en")
 #: The seller's name in the copy of an email the message check reads (:func:`check_wording`).
 _SELLER_STAND_IN = {"ko": "판매자", "en": "seller"}
@@ -62,6 +69,8 @@ _SUBJECTS = {
                       f"{dm.TAG['en']} Pricing incident {{n}}: the difference is paid, please send"),
     CANCELLED_INSTEAD: (f"{dm.TAG['ko']} 가격 오류 사고 {{n}}번: 차액 대신 취소된 주문을 보내지 마세요",
                         f"{dm.TAG['en']} Pricing incident {{n}}: cancelled instead of paying, do not send"),
+    READY: (f"{dm.TAG['ko']} 가격 오류 사고 {{n}}번: 이제 보내셔도 되는 주문 {{count}}건",
+            f"{dm.TAG['en']} Pricing incident {{n}}: orders you can send now ({{count}})"),
 }
 #: How the closing email counts the seller's orders, per ``seller_orders.OrderInstruction``
 #: (Korean, English; ``{n}`` orders).
@@ -116,7 +125,7 @@ def seller_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, stage: str,
     ``SAGWA_PUBLIC_BASE_URL`` or ``SAGWA_HOST``:``SAGWA_PORT``, as for the customers)."""
     names = listing_names(uow, incident.listing_ids)
     messages = []
-    for seller_id, listing_ids in _listings_by_seller(uow, incident).items():
+    for seller_id, listing_ids in listings_by_seller(uow, incident).items():
         seller = uow.catalog.seller(seller_id)
         customers = _customers_on(told, listing_ids)
         if seller is None or not seller.contact_email or (stage == NOTIFIED and not customers):
@@ -130,7 +139,8 @@ def seller_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, stage: str,
 
 def _email(uow: SqlAlchemyUnitOfWork, incident: Incident, seller: Seller, stage: str,
            links: LinkMaker | None, names: Mapping[int, ListingName],
-           values: Callable[[str], dict[str, object]], key_suffix: str = "") -> OutgoingMessage:
+           values: Callable[[str], dict[str, object]], key_suffix: str = "",
+           subject_values: Mapping[str, object] | None = None) -> OutgoingMessage:
     """``stage``'s email to ``seller``: its template in Korean, then English, each filled with
     ``values(lang)`` and the parts every seller email has (their name, the incident, the link
     to its page — its path without ``links``); keyed once per incident, seller and stage (and
@@ -140,7 +150,7 @@ def _email(uow: SqlAlchemyUnitOfWork, incident: Incident, seller: Seller, stage:
     iid = int(incident.incident_id)
     page = f"/seller/incidents/{iid}"
     link = page_link(links, page)
-    subjects = [subject.format(n=iid) for subject in _SUBJECTS[stage]]
+    subjects = [subject.format(n=iid, **(subject_values or {})) for subject in _SUBJECTS[stage]]
 
     def body(lang: str, seller_name: str) -> str:
         return dm.render(f"seller_{stage}_email", lang, seller_name=seller_name, incident_id=iid,
@@ -171,7 +181,7 @@ def check_wording(text: str, *, lang: str, names: Mapping[int, ListingName]) -> 
                stand_ins={_title(names, listing_id, lang): f"#{listing_id}" for listing_id in names})
 
 
-def _listings_by_seller(uow: SqlAlchemyUnitOfWork, incident: Incident) -> dict[int, list[int]]:
+def listings_by_seller(uow: SqlAlchemyUnitOfWork, incident: Incident) -> dict[int, list[int]]:
     by_seller: dict[int, list[int]] = {}
     for listing_id in sorted(int(i) for i in incident.listing_ids):
         listing = uow.market.listing(listing_id)
@@ -260,7 +270,7 @@ def closing_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, links: Lin
     to them; inside the caller's unit of work."""
     iid = int(incident.incident_id)
     messages = []
-    sellers = [s for s in (uow.catalog.seller(i) for i in _listings_by_seller(uow, incident))
+    sellers = [s for s in (uow.catalog.seller(i) for i in listings_by_seller(uow, incident))
                if s is not None and s.contact_email]
     if not sellers:
         return []
@@ -292,8 +302,17 @@ def difference_paid_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, ca
     once its difference was recorded as paid: those orders, held until now, are to be sent.
     Their page says so too; without this email they would have to keep looking (a walkthrough
     found nobody told them, least of all after the incident closed). Inside the caller's unit
-    of work; once per case and seller."""
-    return _about_held_orders(uow, incident, case, links, DIFFERENCE_PAID)
+    of work, which queues them; once per case and seller. The orders are recorded as told
+    (``seller_orders_told``): the emails of orders to send (:data:`READY`) do not list them
+    again."""
+    messages = []
+    for seller_id, orders, message in _about_held_orders(uow, incident, case, links,
+                                                         DIFFERENCE_PAID):
+        uow.orders_told.record(incident_id=int(incident.incident_id), seller_id=seller_id,
+                               order_ids=[int(o.order_id) for o in orders], at=uow.now(),
+                               message_key=message.idempotency_key)
+        messages.append(message)
+    return messages
 
 
 def cancelled_instead_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, case: Case,
@@ -305,16 +324,19 @@ def cancelled_instead_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, 
     closing email had told the seller to hold them; it also says the compensation points
     this charges them (``charged``: seller id -> points), which their closing email could not.
     Once per case and seller."""
-    return _about_held_orders(uow, incident, case, links, CANCELLED_INSTEAD, charged or {})
+    return [message for _, _, message in _about_held_orders(
+        uow, incident, case, links, CANCELLED_INSTEAD, charged or {})]
 
 
 def _about_held_orders(uow: SqlAlchemyUnitOfWork, incident: Incident, case: Case,
                        links: LinkMaker | None, stage: str,
-                       charged: Mapping[int, int] | None = None) -> list[OutgoingMessage]:
-    """``stage``'s email to each seller with a contact address of ``case``'s orders standing."""
+                       charged: Mapping[int, int] | None = None,
+                       ) -> list[tuple[int, list[OrderRecord], OutgoingMessage]]:
+    """``stage``'s email to each seller with a contact address of ``case``'s orders standing:
+    (the seller's id, those orders, the email)."""
     names = listing_names(uow, incident.listing_ids)
     messages = []
-    for seller_id, listing_ids in _listings_by_seller(uow, incident).items():
+    for seller_id, listing_ids in listings_by_seller(uow, incident).items():
         theirs = set(listing_ids)
         mine = [o for o in case.orders if int(o.listing_id) in theirs
                 and o.status != OrderStatus.CANCELLED.value]
@@ -323,10 +345,36 @@ def _about_held_orders(uow: SqlAlchemyUnitOfWork, incident: Incident, case: Case
             continue
         points = (charged or {}).get(seller_id, 0)
         word = incident_price_word(uow, incident, {int(o.listing_id) for o in mine})
-        messages.append(_email(uow, incident, seller, stage, links, names,
-                               partial(_order_values, mine, names, points, price_word=word),
-                               key_suffix=f":case:{case.case_id}"))
+        messages.append((seller_id, mine, _email(
+            uow, incident, seller, stage, links, names,
+            partial(_order_values, mine, names, points, price_word=word),
+            key_suffix=f":case:{case.case_id}")))
     return messages
+
+
+def ready_notice(uow: SqlAlchemyUnitOfWork, *, incident: Incident, seller: Seller,
+                 orders: Sequence[SellerOrder], names: Mapping[int, ListingName],
+                 links: LinkMaker | None, number: int) -> OutgoingMessage:
+    """The :data:`READY` email to ``seller`` (with a contact address): ``orders`` of theirs in
+    ``incident`` have become ones to send (``seller_orders``: nothing can change them any
+    more), each with why; the ``number``-th such email of the incident to them (its key)."""
+    return _email(uow, incident, seller, READY, links, names, partial(_ready_values, orders, names),
+                  key_suffix=f":{number}", subject_values={"count": len(orders)})
+
+
+def _ready_values(orders: Sequence[SellerOrder], names: Mapping[int, ListingName],
+                  lang: str) -> dict[str, object]:
+    lines = []
+    for o in orders[:READY_LINES]:
+        why = reason_words(o.reason, lang) if o.reason else ""
+        if lang == "ko":
+            lines.append(f"주문 {o.order_id}번: {_title(names, o.listing_id, lang)} {o.quantity}개"
+                         + (f" ({why})" if why else ""))
+        else:
+            lines.append(f"order {o.order_id}: {_title(names, o.listing_id, lang)}, {o.quantity} "
+                         f"item{'' if o.quantity == 1 else 's'}" + (f" ({why})" if why else ""))
+    return {"orders": lines, "count": len(orders), "more": max(0, len(orders) - READY_LINES),
+            "units": sum(o.quantity for o in orders)}
 
 
 def _title(names: Mapping[int, ListingName], listing_id: int, lang: str) -> str:

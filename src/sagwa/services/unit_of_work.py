@@ -37,6 +37,7 @@ from sagwa.adapters.db.outbox_repo import OutboxRepository
 from sagwa.adapters.db.personal_data_repo import PersonalDataRepository
 from sagwa.adapters.db.read_repo import ReadRepository
 from sagwa.adapters.db.refund_repo import RefundRepository
+from sagwa.adapters.db.seller_orders_told_repo import SellerOrdersToldRepository
 from sagwa.adapters.db.users_repo import UserRepository
 from sagwa.domain.access_records import AccessRecord
 from sagwa.errors import Conflict, DatabaseUnavailable, InvalidInput
@@ -77,6 +78,7 @@ class SqlAlchemyUnitOfWork:
     personal_data: PersonalDataRepository
     erasure_requests: ErasureRequestRepository
     outbox: OutboxRepository
+    orders_told: SellerOrdersToldRepository
     users: UserRepository
     login_failures: LoginFailureRepository
     reads: ReadRepository
@@ -108,6 +110,7 @@ class SqlAlchemyUnitOfWork:
         self.personal_data = PersonalDataRepository(conn)
         self.erasure_requests = ErasureRequestRepository(conn)
         self.outbox = OutboxRepository(conn)
+        self.orders_told = SellerOrdersToldRepository(conn)
         self.users = UserRepository(conn)
         self.login_failures = LoginFailureRepository(conn)
         self.reads = ReadRepository(conn)

@@ -17,11 +17,13 @@ from sagwa.domain.catalog import Seller
 from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan
 from sagwa.domain.incidents import OrderRecord, declare
 from sagwa.domain.money import Money
+from sagwa.domain.seller_orders import OrderInstruction
 from sagwa.errors import MessageRefused
 from sagwa.messagecheck import check_message
 from sagwa.services import desk_messages as dm
 from sagwa.services import seller_notices as sn
 from sagwa.services.listing_names import ListingName
+from sagwa.services.seller_incidents import SellerOrder
 
 KST = ZoneInfo("Asia/Seoul")
 WRONG, RIGHT = Money(19_900, "KRW"), Money(199_000, "KRW")
@@ -49,6 +51,15 @@ TOLD = sn.CustomersTold(cases=(), send_at=datetime(2008, 6, 13, 9, 0, tzinfo=KST
 ORDERS = [OrderRecord(41, 3, 12, 2, WRONG, datetime(2008, 6, 12, 15, 0, tzinfo=KST), "placed"),
           OrderRecord(42, 3, 13, 1, WRONG, datetime(2008, 6, 12, 15, 5, tzinfo=KST), "placed")]
 
+REASONS = ("kept", "default_kept", "discount_paid")
+
+
+def _ready(n: int) -> list[SellerOrder]:
+    """``n`` orders to send, of 1 or 2 items, each with one of the reasons."""
+    return [SellerOrder(100 + i, 12 + i % 2, 1 + i % 2, WRONG,
+                        datetime(2008, 6, 12, 15, 0, tzinfo=KST), OrderInstruction.SEND,
+                        REASONS[i % 3]) for i in range(n)]
+
 
 def _closing(lang: str, *, units: int) -> dict[str, object]:
     words = [pair[0 if lang == "ko" else 1].format(n=2) for pair in sn._INSTRUCTION_WORDS.values()]
@@ -66,11 +77,14 @@ VARIANTS = [
     ("difference_paid", partial(sn._order_values, ORDERS, NAMES, 0)),
     ("cancelled_instead", partial(sn._order_values, ORDERS[:1], NAMES, 6_000)),
     ("cancelled_instead", partial(sn._order_values, ORDERS, NAMES, 0)),
+    ("ready", partial(sn._ready_values, _ready(1), NAMES)),
+    ("ready", partial(sn._ready_values, _ready(3), NAMES)),
+    ("ready", partial(sn._ready_values, _ready(sn.READY_LINES + 3), NAMES)),
 ]  # fmt: skip
 
 
 def _email(stage: str, lang: str, values: dict[str, object], seller: str = "하늘디지털") -> str:
-    subject = sn._SUBJECTS[stage][0 if lang == "ko" else 1].format(n=7)
+    subject = sn._SUBJECTS[stage][0 if lang == "ko" else 1].format(n=7, count=values.get("count"))
     body = dm.render(f"seller_{stage}_email", lang, seller_name=seller, incident_id=7,
                      link="https://sagwa.example/seller/incidents/7", **values)
     return f"{subject}\n\n{body}"
@@ -141,3 +155,18 @@ def test_each_email_the_desk_builds_is_checked_in_both_languages() -> None:
     sent = sn._email(_Clock(), INCIDENT, seller, sn.DIFFERENCE_PAID, None, NAMES, lines(None))
     assert "법원서점 담당자님께" in sent.body and "Dear 법원서점," in sent.body
     assert "애플 아이팟 나노 3세대 4GB (#12)" in sent.body
+
+
+def test_the_orders_to_send_are_listed_up_to_a_limit_with_the_rest_on_the_page() -> None:
+    one = _email("ready", "en", sn._ready_values(_ready(1), NAMES, "en"))
+    assert "Pricing incident 7: orders you can send now (1)" in one
+    assert "1 order has become ready to send (1 item in all)" in one
+    assert "- order 100: Apple iPod nano 3rd gen 4GB (#12), 1 item (the customer kept the order)" \
+        in one
+    assert "please send it as you usually do" in one and "and 0 more" not in one
+    many = sn._ready_values(_ready(sn.READY_LINES + 3), NAMES, "ko")
+    assert len(many["orders"]) == sn.READY_LINES and many["more"] == 3
+    ko = _email("ready", "ko", many)
+    assert f"이제 보내셔도 되는 주문이 {sn.READY_LINES + 3}건 있습니다" in ko
+    assert "- 그 밖의 3건은 판매자 화면에 있습니다." in ko
+    assert "주문 101번: 애플 아이팟 나노 3세대 핑크 (#13) 2개 (기한까지 답이 없어 주문이 유지되었습니다)" in ko

@@ -148,6 +148,12 @@ class IncidentRepository:
                 listed[int(incident_id)].add(int(listing_id))
         return [_incident(r, frozenset(listed[int(r.id)])) for r in rows]
 
+    def ids_with_status(self, status: IncidentStatus) -> list[int]:
+        """The ids of the incidents in ``status``, oldest first."""
+        return [int(i) for i in self.conn.execute(
+            select(incidents.c.id).where(incidents.c.status == status.value)
+            .order_by(incidents.c.id)).scalars()]
+
     def add_listings(self, incident_id: int, listing_ids: frozenset[int] | set[int]) -> None:
         """Listings added to an incident (a draft declared with more listings than it had)."""
         if listing_ids:

@@ -570,3 +570,15 @@ worker_queues = Table(
     Column("pid", Integer, nullable=False),
     Column("started_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
+
+# --- appended (0033): each order in an incident its seller was emailed to send, once
+# (``services.seller_ready_notices``; the difference-paid email's orders too), with the
+# outbox key of the email that listed it ---------------------------------------------------
+seller_orders_told = Table(
+    "seller_orders_told", metadata,
+    Column("incident_id", BigInteger, ForeignKey("incidents.id"), primary_key=True),
+    Column("order_id", BigInteger, ForeignKey("orders.id"), primary_key=True),
+    Column("seller_id", BigInteger, ForeignKey("sellers.id"), nullable=False),
+    Column("told_at", DateTime(timezone=True), nullable=False),
+    Column("message_key", String(200), nullable=False),
+)

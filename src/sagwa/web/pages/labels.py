@@ -234,6 +234,8 @@ ACTION: dict[str, Label] = {
     "incident.notifying": ("사과 메시지 예약", "apologies queued"),
     "incident.reminded": ("다시 안내 예약", "reminders queued"),
     "incident.close": ("사고 종료", "incident closed"),
+    "incident.sellers_told_to_send": ("판매자에게 이제 보낼 주문을 메일로 알림",
+                                      "seller emailed the orders now to send"),
     "message.sent": ("고객 메시지 발송", "message sent to the customer"),
     "message.failed": ("고객 메시지 발송 실패(재시도 종료)", "message failed for good"),
     "incident.price_block_narrowed": ("가격 차단을 잘못된 가격 근처로 좁힘",

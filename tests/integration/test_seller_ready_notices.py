@@ -1,0 +1,221 @@
+"""The seller is emailed the orders that became ones to send while the customers answer, on
+real PostgreSQL (``services.seller_ready_notices``): each order once, with why (kept, the
+deadline's keep default, bought at the discounted price), never a cancelled one or one still
+open to an answer, never the difference-paid email's orders again, nothing for a closed
+incident or a seller without an address (until they have one). A seller walk found a
+customer's kept order waiting until the seller happened to open their page."""
+
+# ruff: noqa: F811  (the tests take test_desk's ``shop`` fixture, imported below, by name)
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from types import SimpleNamespace
+
+from apologies_sent import apologies_sent
+from sqlalchemy import select
+from test_desk import LINKS, POLICY, _planned, publish_notice, shop  # noqa: F401
+
+from sagwa.adapters.db.database import Database
+from sagwa.adapters.db.tables import audit_log, outbox, sellers
+from sagwa.domain.moments import SEOUL
+from sagwa.jobs.runtime import DeliveryRuntime
+from sagwa.jobs.seller_tasks import SELLERS_READY_CRON, tell_sellers_ready_job
+from sagwa.services import desk, desk_cases
+from sagwa.services.desk_difference import record_difference_paid
+from sagwa.services.desk_notify import notify
+from sagwa.services.seller_notices import SELLER_PURPOSE
+from sagwa.services.seller_ready_notices import TOLD_ACTION, tell_sellers_ready
+
+DISCOUNT = "buy_at_correct_price_discount"
+
+
+def _with_email(uow, seller_id: int, email: str | None) -> None:
+    with uow() as u:
+        u.conn.execute(sellers.update().where(sellers.c.id == seller_id)
+                       .values(contact_email=email))
+        u.commit()
+
+
+def _notified(shop, **plan):
+    """The incident notified and its apologies sent; the seller has an address."""
+    uow, clock, listing_id, people, seller_id = shop
+    _with_email(uow, seller_id, "ops@haneul.example")
+    iid = _planned(uow, clock, listing_id, **plan)
+    notify(uow(), incident_id=iid, actor="operator:lee", policy=POLICY, links=LINKS)
+    apologies_sent(uow)
+    clock.now = datetime(2008, 6, 13, 10, 0, tzinfo=SEOUL)
+    with uow() as u:
+        cases = {int(r.case.customer_id): r.case for r in u.cases.for_incident(iid)}
+    return uow, clock, iid, cases, people
+
+
+def _choose(uow, case_id: int, choice: str) -> None:
+    desk_cases.record_choice(uow(), case_id=case_id, choice=choice, channel="web",
+                             evidence=f"clicked {choice}", taken_by="customer", policy=POLICY)
+
+
+def _tell(uow):
+    return tell_sellers_ready(uow, actor="system:scheduler", policy=POLICY, links=LINKS)
+
+
+def _ready_emails(uow) -> list:
+    with uow() as u:
+        return u.conn.execute(select(outbox).where(
+            outbox.c.purpose == SELLER_PURPOSE, outbox.c.idempotency_key.like("%:ready:%"))
+            .order_by(outbox.c.id)).all()
+
+
+def _order_ids(case) -> list[int]:
+    return sorted(int(o.order_id) for o in case.orders)
+
+
+def test_kept_orders_are_listed_once_each_and_cancelled_or_open_ones_never(shop) -> None:
+    uow, clock, iid, cases, people = _notified(shop)
+    assert _tell(uow) == []  # nobody has answered: nothing to send yet
+    keeper, canceller, later = cases[people[1]], cases[people[2]], cases[people[4]]
+    _choose(uow, int(keeper.case_id), "keep")
+    _choose(uow, int(canceller.case_id), "cancel_with_compensation")
+    clock.now = datetime(2008, 6, 13, 10, 30, tzinfo=SEOUL)
+
+    [told] = _tell(uow)
+    assert (told.incident_id, told.orders, told.units) == (iid, tuple(_order_ids(keeper)), 2)
+    [email] = _ready_emails(uow)
+    assert (email.recipient, email.status, email.channel) == ("ops@haneul.example", "pending",
+                                                             "email")
+    assert email.idempotency_key == f"incident:{iid}:seller:{told.seller_id}:ready:1"
+    assert email.not_before == clock.now  # the seller's business: at once
+    assert email.subject == (f"[사과 고객센터] 가격 오류 사고 {iid}번: 이제 보내셔도 되는 주문 2건 / "
+                             f"[sagwa] Pricing incident {iid}: orders you can "
+                             "send now (2)")
+    ko, en = email.body.split("— English —")
+    first, second = _order_ids(keeper)
+    assert "이제 보내셔도 되는 주문이 2건 있습니다(모두 2개)" in ko
+    assert f"- 주문 {first}번: 애플 아이팟 나노 3세대 4GB (#" in ko
+    assert "1개 (고객이 주문 유지를 골랐습니다)" in ko
+    assert f"order {second}: Apple iPod nano 3rd gen 4GB (#" in en
+    assert "1 item (the customer kept the order)" in en
+    assert "2 orders have become ready to send (2 items in all)" in en
+    assert f"{LINKS.base_url}/seller/incidents/{iid}" in en
+    for cancelled in _order_ids(canceller):  # cancelled: never "send"
+        assert f"주문 {cancelled}번" not in ko
+    with uow() as u:
+        [audit] = u.conn.execute(select(audit_log.c.actor, audit_log.c.after).where(
+            audit_log.c.action == TOLD_ACTION)).all()
+    assert audit.actor == "system:scheduler"
+    assert audit.after["orders"] == _order_ids(keeper) and audit.after["units"] == 2
+
+    assert _tell(uow) == []  # told once: the next run has nothing new
+    _choose(uow, int(later.case_id), "keep")
+    [again] = _tell(uow)
+    assert again.orders == tuple(_order_ids(later))
+    second_email = _ready_emails(uow)[-1]
+    assert second_email.idempotency_key.endswith(":ready:2")
+    assert "보내셔도 되는 주문 1건" in second_email.subject
+    assert f"주문 {first}번" not in second_email.body  # not listed again
+    assert "1 order has become ready to send (1 item in all)" in second_email.body
+
+
+def test_the_deadlines_keep_default_is_listed_with_its_reason(shop) -> None:
+    uow, clock, iid, cases, people = _notified(shop)
+    _choose(uow, int(cases[people[1]].case_id), "keep")
+    _tell(uow)
+    clock.now = datetime(2008, 6, 17, 18, 1, tzinfo=SEOUL)
+    desk_cases.apply_deadline(uow(), incident_id=iid, actor="system")
+    [told] = _tell(uow)
+    answered = set(_order_ids(cases[people[1]]))
+    defaulted = {o for n in (0, 2, 3, 4, 5) for o in _order_ids(cases[people[n]])}
+    assert set(told.orders) == defaulted and not answered & set(told.orders)
+    body = _ready_emails(uow)[-1].body
+    assert "기한까지 답이 없어 주문이 유지되었습니다" in body
+    assert "kept when the customer did not answer by the deadline" in body
+
+
+def test_a_plan_taking_late_answers_keeps_the_defaulted_orders_on_hold(shop) -> None:
+    """The customer may still answer after the deadline: their order is not to be sent yet."""
+    uow, clock, iid, _cases, _people = _notified(shop, accept_late_choices=True)
+    clock.now = datetime(2008, 6, 17, 18, 1, tzinfo=SEOUL)
+    desk_cases.apply_deadline(uow(), incident_id=iid, actor="system")
+    assert _tell(uow) == []
+
+
+def test_the_difference_paid_emails_orders_are_not_listed_again(shop) -> None:
+    uow, _clock, iid, cases, people = _notified(
+        shop, options=["keep", "cancel_with_compensation", DISCOUNT], discount_pct=20)
+    payer = cases[people[1]]
+    _choose(uow, int(payer.case_id), DISCOUNT)
+    assert _tell(uow) == []  # the difference is owed: held
+    record_difference_paid(uow(), case_id=int(payer.case_id), actor="agent:park",
+                           note="receipt 0613-1", links=LINKS)
+    assert _tell(uow) == []  # its own email said to send them
+    with uow() as u:
+        told = u.orders_told.told(iid)
+    assert told == set(_order_ids(payer))
+
+
+def test_a_discount_that_leaves_nothing_to_pay_is_listed_as_bought_at_the_discount(shop) -> None:
+    """95% off 199,000 is below the 19,900 paid: no difference, no difference-paid email."""
+    uow, _clock, _iid, cases, people = _notified(
+        shop, options=["keep", "cancel_with_compensation", DISCOUNT], discount_pct=95)
+    _choose(uow, int(cases[people[2]].case_id), DISCOUNT)
+    [told] = _tell(uow)
+    assert told.orders == tuple(_order_ids(cases[people[2]]))
+    body = _ready_emails(uow)[-1].body
+    assert "정상가에서 할인된 가격으로 사고 차액을 냈습니다" in body
+
+
+def test_a_seller_without_an_address_is_told_once_they_have_one(shop) -> None:
+    uow, _clock, iid, cases, people = _notified(shop)
+    seller_id = shop[4]
+    _with_email(uow, seller_id, None)
+    _choose(uow, int(cases[people[1]].case_id), "keep")
+    assert _tell(uow) == []
+    with uow() as u:
+        assert u.orders_told.told(iid) == set()  # nothing recorded as told
+    _with_email(uow, seller_id, "new@haneul.example")
+    [told] = _tell(uow)
+    assert told.orders == tuple(_order_ids(cases[people[1]]))
+    assert _ready_emails(uow)[-1].recipient == "new@haneul.example"
+
+
+def test_a_closed_incident_is_left_to_its_closing_email(shop) -> None:
+    uow, clock, iid, cases, people = _notified(shop)
+    _choose(uow, int(cases[people[1]].case_id), "keep")
+    clock.now = datetime(2008, 6, 17, 18, 1, tzinfo=SEOUL)
+    desk_cases.apply_deadline(uow(), incident_id=iid, actor="system")
+    publish_notice(uow, iid)
+    desk.close(uow(), incident_id=iid, actor="operator:lee", reason="done", policy=POLICY,
+               links=LINKS)
+    assert _tell(uow) == []
+    assert tell_sellers_ready(uow, actor="t", policy=POLICY, links=LINKS,
+                              incident_ids=[iid]) == []
+    assert _ready_emails(uow) == []
+
+
+def test_the_keep_confirmation_tells_the_customer_the_seller_is_asked_to_send(shop) -> None:
+    uow, _clock, _iid, cases, people = _notified(shop)
+    _choose(uow, int(cases[people[0]].case_id), "keep")  # Alex Kim reads English
+    _choose(uow, int(cases[people[1]].case_id), "keep")
+    with uow() as u:
+        bodies = {r.case_id: r.body for r in u.conn.execute(select(outbox).where(
+            outbox.c.purpose == "confirmation", outbox.c.channel == "email"))}
+    assert ("We will send your 1 item at the price you paid. We are telling the seller to "
+            "send it as usual.") in bodies[int(cases[people[0]].case_id)]
+    assert ("주문하신 상품 2개를 결제하신 가격 그대로 보내 드립니다. 판매자에게 평소처럼 보내 달라고 "
+            "바로 전합니다.") in bodies[int(cases[people[1]].case_id)]
+
+
+def test_the_worker_runs_it_every_half_hour(shop, database, session_factory) -> None:
+    uow, _clock, _iid, cases, people = _notified(shop)
+    _choose(uow, int(cases[people[1]].case_id), "keep")
+    db = Database(database.engine, embedded=database.embedded, session_factory=session_factory)
+    runtime = DeliveryRuntime(db, {}, POLICY, threads=1)
+    context = SimpleNamespace(additional_context={"delivery": runtime})
+    try:
+        with ThreadPoolExecutor(1) as pool:  # its own event loop, off the test's thread
+            emails = pool.submit(asyncio.run, tell_sellers_ready_job.func(context, 0)).result()
+    finally:
+        runtime._executor.shutdown()
+    assert emails == 1 and len(_ready_emails(uow)) == 1
+    assert SELLERS_READY_CRON == "*/30 * * * *"
