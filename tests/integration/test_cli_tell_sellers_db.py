@@ -1,6 +1,7 @@
 """``sagwa incident tell-sellers`` on a committed database (the CLI in-process): the sellers are
 emailed the orders they can send now, as a table or as JSON with stable keys; a second run
-finds nothing new; an unknown incident is simply not notifying; an agent may not run it."""
+finds nothing new; an unknown incident is refused, a closed one says why nothing was sent; an
+agent may not run it."""
 
 # ruff: noqa: F811  (the tests take test_desk's ``shop`` fixture, imported below, by name)
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import datetime
 import pytest
 from apologies_sent import apologies_sent
 from sqlalchemy.orm import Session, sessionmaker
-from test_desk import LINKS, POLICY, _planned, shop  # noqa: F401
+from test_desk import LINKS, POLICY, _planned, publish_notice, shop  # noqa: F401
 from typer.testing import CliRunner, Result
 
 from sagwa.adapters.db.database import Database
@@ -20,7 +21,7 @@ from sagwa.adapters.db.tables import sellers
 from sagwa.cli.main import app
 from sagwa.config import get_settings
 from sagwa.domain.moments import SEOUL
-from sagwa.services import accounts, desk_cases
+from sagwa.services import accounts, desk, desk_cases
 from sagwa.services.desk_notify import notify
 
 pytestmark = pytest.mark.integration
@@ -79,6 +80,17 @@ def test_the_sellers_are_told_from_a_terminal(shop) -> None:
     assert again.exit_code == 0, again.output
     assert "no seller had new orders to send" in again.stdout
     unknown = sagwa("incident", "tell-sellers", "--incident", "999999", "--format", "json")
-    assert unknown.exit_code == 0 and json.loads(unknown.stdout) == {"emails": []}
+    assert unknown.exit_code != 0 and "incident 999999 not found" in unknown.output
+    assert sagwa("incident", "tell-sellers", "--incident", str(iid)).stdout.strip() == (
+        "no seller had new orders to send")
     bad = sagwa("incident", "tell-sellers", "--incident", "0")
     assert bad.exit_code == 2
+
+    clock.now = datetime(2008, 6, 17, 18, 1, tzinfo=SEOUL)
+    desk_cases.apply_deadline(uow(), incident_id=iid, actor="system")
+    publish_notice(uow, iid)
+    desk.close(uow(), incident_id=iid, actor="operator:lee", reason="done", policy=POLICY,
+               links=LINKS)
+    closed = sagwa("incident", "tell-sellers", "--incident", str(iid))
+    assert closed.exit_code == 0, closed.output
+    assert f"incident {iid} is closed" in closed.stdout and "the closing email" in closed.stdout

@@ -64,3 +64,22 @@ def test_without_the_replys_time_or_after_the_deadline_it_is_late_as_before(shop
     with uow() as u:
         assert u.cases.get(cases[people[1]]).case.consent is None
         assert u.cases.get(cases[people[2]]).case.consent is None
+
+
+def test_a_reply_that_came_in_time_must_be_recorded_by_the_next_open_days_close(shop) -> None:
+    """After it, the default stands and the seller was told to send what it kept
+    (``contact_hours.replies_recorded_by``): the deadline is Tuesday 18:00, so Wednesday's
+    closing; the seller's page holds the defaulted orders until then."""
+    uow, clock, iid, cases, people, _ = _notified(shop)
+    clock.now = datetime(2008, 6, 17, 18, 2, tzinfo=SEOUL)
+    desk_cases.apply_deadline(uow(), incident_id=iid, actor="system")
+    clock.now = datetime(2008, 6, 18, 17, 59, tzinfo=SEOUL)  # Wednesday, before closing
+    assert _record(uow, cases[people[1]], said_at=REPLIED).changed
+    clock.now = datetime(2008, 6, 19, 9, 30, tzinfo=SEOUL)  # Thursday morning: too late
+    with pytest.raises(LateChoiceRefused) as late:
+        _record(uow, cases[people[2]], said_at=REPLIED)
+    assert late.value.details["reason"] == "reply_recorded_too_late"
+    assert late.value.details["recorded_by"] == "2008-06-18T18:00:00+09:00"
+    assert "log a call note with a follow-up" in late.value.message
+    with uow() as u:
+        assert u.cases.get(cases[people[2]]).case.status.value == "defaulted"

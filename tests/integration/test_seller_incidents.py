@@ -1,16 +1,20 @@
 """The seller's view of an incident on real PostgreSQL (``services.seller_incidents``): the
-discount is held until its difference is paid, the deadline's keep default sends, a customer
+discount is held until its difference is paid, the deadline's keep default sends (once a
+reply that came by the deadline can no longer be recorded), a customer
 who asked for a person is held for the call and, once the desk gave up calling, held for the
 operator; only the seller's own listings, and 404 for another seller."""
 
 # ruff: noqa: F811  (the tests take test_desk's ``shop`` fixture, imported below, by name)
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from apologies_sent import apologies_sent
 from test_desk import LINKS, POLICY, _planned, shop  # noqa: F401
 from test_desk_never_told import _calls_fail, _past_deadline
 
+from sagwa.domain.moments import SEOUL
 from sagwa.errors import NotFound
 from sagwa.services import catalog, desk_cases
 from sagwa.services.desk_difference import record_difference_paid
@@ -51,10 +55,15 @@ def test_each_customers_orders_follow_their_case(shop) -> None:
                            note="transfer 42", policy=POLICY)
     _past_deadline(uow, clock, iid)
     after = _view(uow, seller_id, iid)
-    assert after[people[1]] == "send" and after[people[0]] == "send"  # paid; the keep default
+    assert after[people[1]] == "send"  # paid
+    # the keep default: held while a reply that reached us by the deadline may still be
+    # recorded (until the close of Wednesday, the next open day)
+    assert after[people[0]] == "hold_choice"
     assert after[people[2]] == "hold_call"
     _calls_fail(uow, clock, [case_of[people[2]]])
     assert _view(uow, seller_id, iid)[people[2]] == "hold_unreachable"
+    clock.now = datetime(2008, 6, 18, 18, 1, tzinfo=SEOUL)
+    assert _view(uow, seller_id, iid)[people[0]] == "send"
     view = seller_incident(uow(), seller_id=seller_id, incident_id=iid, policy=POLICY)
     assert view.units_to_send == sum(1 + n % 2 for n in (0, 1, 3, 4, 5))
     assert view.counts == {"send": 8, "hold_unreachable": 1}  # orders, 1 or 2 a customer

@@ -1242,6 +1242,9 @@ RAISED_WITH_A_DATABASE_ONLY = {
     "last_active_admin",
     # sagwa customers erase: tests/integration/test_customer_erasure_db.py
     "customer_erased",
+    # the sellers' emails of orders to send (services.seller_ready_notices): numbered under a
+    # lock, so never met unless the lock is gone; a guard, not a refusal anyone should see
+    "seller_email_key_taken",
 }
 
 A_CASE = incidents.Case(
@@ -1617,6 +1620,12 @@ USE_CASE_REFUSALS: list[tuple[str, str, Callable[[], SagwaError]]] = [
     ("invalid_input", "said_at_future", lambda: refusal(lambda: consent.record_choice(
         A_CASE, _consent(channel="email", said_at=A_PLAN["deadline"] + timedelta(days=30)),
         make_plan(**A_PLAN)))),
+    ("late_choice_refused", "reply_recorded_too_late", lambda: refusal(
+        lambda: consent.record_choice(
+            replace(A_CASE, status=incidents.CaseStatus.DEFAULTED),
+            _consent(channel="email", said_at=A_PLAN["deadline"] - timedelta(hours=1),
+                     recorded_at=A_PLAN["deadline"] + timedelta(days=3)),
+            make_plan(**A_PLAN), replies_until=A_PLAN["deadline"] + timedelta(days=1)))),
     ("consent_required", "no_recorded_choice", lambda: refusal(
         lambda: consent.effects_of_choice(A_CASE, _consent(), make_plan(**A_PLAN)))),
     # incidents and their plans

@@ -4,6 +4,8 @@ next half hour (``services.seller_ready_notices``; each order is listed once, wh
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.table import Table
 
 from sagwa.cli.actors import ACTOR, acting
@@ -11,6 +13,8 @@ from sagwa.cli.context import console, exits_cleanly
 from sagwa.cli.incident_format import print_result
 from sagwa.cli.incident_options import FORMAT, TableOrJson, command_links, desk_context
 from sagwa.cli.numbers import number_option
+from sagwa.domain.incidents import IncidentStatus
+from sagwa.errors import NotFound
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 
@@ -29,11 +33,18 @@ def tell_sellers(
 
     with desk_context() as (config, db, policy):
         _account, actor = acting(db.session_factory, actor, command="incident tell-sellers")
+        status = None if incident is None else _status(db, incident)
         told = tell_sellers_ready(lambda: SqlAlchemyUnitOfWork(db.session_factory), actor=actor,
                                   policy=policy, links=command_links(config),
                                   incident_ids=None if incident is None else [incident])
     if fmt == "json":
         print_result({"emails": [t.as_dict() for t in told]}, "json", "")
+        return
+    if not told and status not in (None, IncidentStatus.NOTIFYING):
+        console.print(f"incident {incident} is {status.value}: its sellers are emailed the "
+                      "orders to send while its customers are asked"
+                      + (" (at close, the closing email said what to do with each order)"
+                         if status is IncidentStatus.CLOSED else ""), highlight=False)
         return
     if not told:
         console.print("no seller had new orders to send", highlight=False)
@@ -45,3 +56,13 @@ def tell_sellers(
         table.add_row(str(t.incident_id), f"{t.seller_name} (#{t.seller_id})", f"{len(t.orders):,}",
                       f"{t.units:,}")
     console.print(table)
+
+
+def _status(db: Any, incident_id: int) -> IncidentStatus:
+    """The incident's status, or NotFound (``unknown_id``) for an id that names none."""
+    with SqlAlchemyUnitOfWork(db.session_factory) as uow:
+        found = uow.incidents.get(incident_id)
+    if found is None:
+        raise NotFound(f"incident {incident_id} not found", kind="incident", id=incident_id,
+                       reason="unknown_id")
+    return found.incident.status

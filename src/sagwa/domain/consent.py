@@ -39,6 +39,7 @@ from sagwa.domain.incident_plan import (
     default_outcome,
 )
 from sagwa.domain.incidents import Case, CaseStatus, CaseTrigger, Id, OrderRecord, advance
+from sagwa.domain.moments import SEOUL
 from sagwa.domain.money import Money
 from sagwa.domain.reasons import MIN_REASON_SIGNS, word_weight
 from sagwa.errors import ConsentRequired, IllegalTransition, InvalidInput, LateChoiceRefused
@@ -206,20 +207,47 @@ def check_said_at(consent: ConsentRecord) -> None:
                            "after it reached us", field="said_at", reason="said_at_future")
 
 
+def check_reply_recorded_in_time(case: Case, consent: ConsentRecord, plan: IncidentPlan,
+                                 replies_until: datetime) -> None:
+    """LateChoiceRefused (``reply_recorded_too_late``) for a reply that counts only because it
+    reached us by the deadline (``said_at``) and is recorded after ``replies_until``: by then
+    the deadline's default stands and the seller was told to send what it kept
+    (``seller_orders``), so the reply cannot undo it. A choice that counts without its
+    ``said_at`` (a plan taking late answers, a call owed) is not refused here."""
+    said = consent.said_at
+    if said is None or consent.recorded_at <= replies_until:
+        return
+    if _counts(case, replace(consent, said_at=None), plan):
+        return
+    said_k, until_k = said.astimezone(SEOUL), replies_until.astimezone(SEOUL)
+    raise LateChoiceRefused(
+        f"the reply reached us at {said_k:%Y-%m-%d %H:%M} KST, by the deadline, but replies "
+        f"that came by the deadline had to be recorded by {until_k:%Y-%m-%d %H:%M} KST: the "
+        "default stands and its orders may have been sent (the customer may still withdraw "
+        "within 7 days of delivery); log a call note with a follow-up for the operator",
+        case_id=str(case.case_id), reason="reply_recorded_too_late",
+        recorded_by=until_k.isoformat())
+
+
 def asked_for_a_person(case: Case) -> bool:
     """The customer asked to talk to a person and has given no final answer since: their
     answer is taken on the call, even after the deadline (:func:`_counts`)."""
     return case.consent is not None and case.consent.choice == CustomerOption.TALK_TO_PERSON
 
 
-def record_choice(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> Case:
-    """The case with this choice recorded, per the rules in the module docstring."""
+def record_choice(case: Case, consent: ConsentRecord, plan: IncidentPlan, *,
+                  replies_until: datetime | None = None) -> Case:
+    """The case with this choice recorded, per the rules in the module docstring.
+    ``replies_until``: until when a reply that reached us by the deadline may still be recorded
+    as in time (``contact_hours.replies_recorded_by``; None: for ever)."""
     check_belongs(case, consent, plan)
     check_channel(consent)
     check_said_at(consent)
     if _is_repeat(case, consent):
         return case
     check_written_words(consent)  # a consent being given now: every path records it here
+    if replies_until is not None:
+        check_reply_recorded_in_time(case, consent, plan, replies_until)
     if not _counts(case, consent, plan):
         raise LateChoiceRefused(
             f"the choice came at {consent.recorded_at.isoformat()}, after the deadline "

@@ -241,6 +241,23 @@ def next_opening(schedule: ContactSchedule, now: datetime) -> datetime:
     )
 
 
+def replies_recorded_by(schedule: ContactSchedule, deadline: datetime) -> datetime:
+    """Until when a reply by email or text that reached us by ``deadline`` may still be
+    recorded as in time: the close of the first open day after the deadline's own day (a whole
+    day of staff at the inbox: a deadline on Tuesday at 18:00, until Wednesday's closing; on
+    Friday, until Monday's), in ``deadline``'s time zone. After it the deadline's default
+    stands, and the seller may send what it kept (``seller_orders``)."""
+    local = require_aware(deadline, "deadline").astimezone(schedule.zone)
+    for offset in range(1, SEARCH_DAYS):
+        hours = schedule.opening(local.date() + timedelta(days=offset))
+        if hours is not None:
+            return hours[1].astimezone(deadline.tzinfo)
+    raise InvalidInput(
+        f"the contact centre does not open within {SEARCH_DAYS} days of {deadline.isoformat()}",
+        field="hours", reason="centre_never_opens",
+    )
+
+
 def last_closing_before(schedule: ContactSchedule, moment: datetime) -> datetime | None:
     """The latest closing time of an open day at or before ``moment`` (searching back
     ``SEARCH_DAYS``), in ``moment``'s time zone; None if there is none."""

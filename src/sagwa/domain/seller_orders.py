@@ -11,7 +11,9 @@ default), so the seller's part follows from the case alone:
   at the discounted correct price and the difference (if any) was paid, or the incident closed
   with the order standing;
 * **hold** — not yet decided: the customers have not been asked yet; the customer may still
-  answer (before the deadline, or later when the plan takes late answers); one of our staff
+  answer (before the deadline, or later when the plan takes late answers, or a reply by email
+  or text that reached us by the deadline may still be recorded: until the close of the next
+  open day of the contact centre); one of our staff
   will call them (they asked, or the default is a call); they chose the discount and have not
   paid the difference yet; or the desk gave up calling them (the operator decides);
 * **do not send** — cancelled, its refund under way (sagwa records the refund owed; it pays
@@ -65,7 +67,8 @@ _NOT_ASKED = frozenset({IncidentStatus.DRAFT, IncidentStatus.DECLARED, IncidentS
 def order_instruction(case: Case, order: OrderRecord, plan: IncidentPlan | None, *,
                       incident_status: IncidentStatus, now: datetime,
                       difference_owed: bool = False, call_made: bool = False,
-                      unreachable: bool = False) -> OrderInstruction:
+                      unreachable: bool = False,
+                      replies_until: datetime | None = None) -> OrderInstruction:
     """What the seller does with ``order`` of ``case`` now.
 
     An order is sent only once nothing can change it any more: the customer's own choice kept
@@ -78,7 +81,10 @@ def order_instruction(case: Case, order: OrderRecord, plan: IncidentPlan | None,
 
     ``difference_owed``: the discount choice left a difference not yet recorded as paid
     (``domain.difference``); ``call_made``: a call since the deadline reached the customer;
-    ``unreachable``: the desk gave up calling them and no call reached them since."""
+    ``unreachable``: the desk gave up calling them and no call reached them since;
+    ``replies_until``: until when a reply by email or text that reached us by the deadline may
+    still be recorded (``contact_hours.replies_recorded_by``): the keep default's orders are
+    held until then (a reply recorded the morning after could still cancel one)."""
     if order.status == OrderStatus.CANCELLED.value:
         return OrderInstruction.DO_NOT_SEND
     if order.status == OrderStatus.FULFILLED.value:
@@ -113,6 +119,8 @@ def order_instruction(case: Case, order: OrderRecord, plan: IncidentPlan | None,
         return OrderInstruction.HOLD_CALL
     if call_owed or accepts_choice_at(plan, now, case):
         return OrderInstruction.HOLD_CHOICE  # the customer may still answer
+    if replies_until is not None and now <= replies_until:
+        return OrderInstruction.HOLD_CHOICE  # a reply that came in time may yet be recorded
     return OrderInstruction.SEND  # the keep default, and no late answer counts
 
 

@@ -55,7 +55,7 @@ from sagwa.domain.consent import (
 from sagwa.domain.consent import (
     record_choice as record_on_case,
 )
-from sagwa.domain.contact_hours import is_open, may_contact, next_opening
+from sagwa.domain.contact_hours import is_open, may_contact, next_opening, replies_recorded_by
 from sagwa.domain.incident_plan import (
     CustomerOption,
     DefaultAction,
@@ -149,7 +149,9 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
         plan = current_plan(uow, int(row.case.incident_id))
         consent = ConsentRecord(case_id, row.case.customer_id, choice, channel, now, evidence,
                                 taken_by, seen_at=seen_at, said_at=said_at)
-        updated = record_on_case(row.case, consent, plan)
+        updated = record_on_case(row.case, consent, plan, replies_until=(
+            replies_recorded_by(policy.schedule, plan.deadline) if said_at is not None
+            else None))
         if updated == row.case:  # the same answer again: absorbed, its words kept
             if _note_repeat(uow, row.case, consent, now):
                 _no_phone_to_call(uow, row, consent, policy, now)

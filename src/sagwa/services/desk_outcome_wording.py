@@ -192,10 +192,10 @@ def _kept(effects: list[OrderEffect], plan: IncidentPlan, lang: str) -> str:
     dropped = [e for e in effects if e.kind in CANCELLING]
     # the seller is emailed it among the orders to send (``seller_ready_notices``): a walk found
     # the customer who kept their order told nothing of when it would leave
-    text = (f"주문하신 상품 {kept}개를 결제하신 가격 그대로 보내 드립니다. 판매자에게 평소처럼 보내 달라고 "
-            "바로 전합니다." if lang == "ko"
+    text = (f"주문하신 상품 {kept}개를 결제하신 가격 그대로 보내 드립니다. 판매자에게 평소처럼 보내 "
+            "드리도록 안내하겠습니다." if lang == "ko"
             else f"We will send your {kept} item{'s' if kept != 1 else ''} at the price you paid. "
-            f"We are telling the seller to send {'it' if kept == 1 else 'them'} as usual.")
+            f"We are asking the seller to send {'it' if kept == 1 else 'them'} as usual.")
     if not dropped:
         return text
     units = sum(e.quantity for e in dropped)

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from sagwa.adapters.db.incident_repo import CaseRow, IncidentRow
+from sagwa.domain.contact_hours import replies_recorded_by
 from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
 from sagwa.domain.incidents import CaseStatus, Incident, IncidentStatus
 from sagwa.domain.money import Money
@@ -183,6 +184,9 @@ def seller_view(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: int,
     scoped = uow.audit.latest_for_entity("incident", str(incident_id),
                                          "incident.scoped") is not None
     now = uow.now()
+    # a reply that reached us by the deadline may be recorded until then: the keep default's
+    # orders are held till it passes
+    replies_until = replies_recorded_by(policy.schedule, plan.deadline) if plan else None
     orders: list[SellerOrder] = []
     for row in rows:
         case_id = int(row.case.case_id)
@@ -195,7 +199,8 @@ def seller_view(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: int,
                 continue  # another seller's order of the same customer
             instruction = order_instruction(
                 row.case, order, plan, incident_status=inc.status, now=now,
-                difference_owed=owes, call_made=call_made, unreachable=unreachable)
+                difference_owed=owes, call_made=call_made, unreachable=unreachable,
+                replies_until=replies_until)
             paid = placed.get(case_id, {}).get(int(order.order_id))
             price = (Money(paid[1], order.unit_price.currency)
                      if paid and order.status == OrderStatus.CANCELLED.value else order.unit_price)

@@ -352,29 +352,50 @@ def _about_held_orders(uow: SqlAlchemyUnitOfWork, incident: Incident, case: Case
     return messages
 
 
+def ready_key_prefix(incident_id: int, seller_id: int) -> str:
+    """The outbox key of the :data:`READY` emails to a seller about an incident, less their
+    number: ``incident:7:seller:3:ready:``."""
+    return f"incident:{incident_id}:seller:{seller_id}:{READY}:"
+
+
 def ready_notice(uow: SqlAlchemyUnitOfWork, *, incident: Incident, seller: Seller,
                  orders: Sequence[SellerOrder], names: Mapping[int, ListingName],
                  links: LinkMaker | None, number: int) -> OutgoingMessage:
     """The :data:`READY` email to ``seller`` (with a contact address): ``orders`` of theirs in
     ``incident`` have become ones to send (``seller_orders``: nothing can change them any
-    more), each with why; the ``number``-th such email of the incident to them (its key)."""
-    return _email(uow, incident, seller, READY, links, names, partial(_ready_values, orders, names),
-                  key_suffix=f":{number}", subject_values={"count": len(orders)})
+    more), each with why; the ``number``-th such email of the incident to them (its key:
+    :func:`ready_key_prefix` and the number)."""
+    return _email(uow, incident, seller, READY, links, names,
+                  partial(_ready_values, orders, names), key_suffix=f":{number}",
+                  subject_values={"count": f"{len(orders):,}"})
 
 
 def _ready_values(orders: Sequence[SellerOrder], names: Mapping[int, ListingName],
                   lang: str) -> dict[str, object]:
-    lines = []
-    for o in orders[:READY_LINES]:
-        why = reason_words(o.reason, lang) if o.reason else ""
-        if lang == "ko":
-            lines.append(f"주문 {o.order_id}번: {_title(names, o.listing_id, lang)} {o.quantity}개"
-                         + (f" ({why})" if why else ""))
-        else:
-            lines.append(f"order {o.order_id}: {_title(names, o.listing_id, lang)}, {o.quantity} "
-                         f"item{'' if o.quantity == 1 else 's'}" + (f" ({why})" if why else ""))
-    return {"orders": lines, "count": len(orders), "more": max(0, len(orders) - READY_LINES),
-            "units": sum(o.quantity for o in orders)}
+    lines = [_ready_line(o, names, lang) for o in orders[:READY_LINES]]
+    count, more = len(orders), max(0, len(orders) - READY_LINES)
+    return {"orders": lines, "count": count, "count_text": f"{count:,}", "more": more,
+            "more_text": f"{more:,}", "units": sum(o.quantity for o in orders),
+            "units_text": f"{sum(o.quantity for o in orders):,}"}
+
+
+def _ready_line(o: SellerOrder, names: Mapping[int, ListingName], lang: str) -> str:
+    """One order to send, with why; a quantity the desk cut (a keep capped per customer) says
+    what was ordered and that the rest was cancelled and refunded, as the seller's page does
+    (their own order system still shows the quantity ordered)."""
+    title, why = _title(names, o.listing_id, lang), reason_words(o.reason, lang) if o.reason else ""
+    cut = o.placed_quantity - o.quantity if o.placed_quantity else 0
+    if lang == "ko":
+        parts = [why] if why else []
+        if cut:
+            parts.append(f"주문한 {o.placed_quantity}개 중 {cut}개는 취소·환불")
+        return f"주문 {o.order_id}번: {title} {o.quantity}개" + (f" ({'; '.join(parts)})"
+                                                              if parts else "")
+    parts = [why] if why else []
+    if cut:
+        parts.append(f"{o.placed_quantity} ordered; {cut} cancelled and refunded")
+    return (f"order {o.order_id}: {title}, {o.quantity} item{'' if o.quantity == 1 else 's'}"
+            + (f" ({'; '.join(parts)})" if parts else ""))
 
 
 def _title(names: Mapping[int, ListingName], listing_id: int, lang: str) -> str:

@@ -168,5 +168,19 @@ def test_the_orders_to_send_are_listed_up_to_a_limit_with_the_rest_on_the_page()
     assert len(many["orders"]) == sn.READY_LINES and many["more"] == 3
     ko = _email("ready", "ko", many)
     assert f"이제 보내셔도 되는 주문이 {sn.READY_LINES + 3}건 있습니다" in ko
-    assert "- 그 밖의 3건은 판매자 화면에 있습니다." in ko
+    assert "- 나머지 3건은 판매자 화면에서 확인하실 수 있습니다." in ko
     assert "주문 101번: 애플 아이팟 나노 3세대 핑크 (#13) 2개 (기한까지 답이 없어 주문이 유지되었습니다)" in ko
+
+
+def test_a_capped_keep_says_what_was_ordered_and_what_was_cancelled() -> None:
+    """The seller's own order system still shows the 2 ordered (as their page says it)."""
+    capped = SellerOrder(200, 12, 1, WRONG, datetime(2008, 6, 12, 15, 0, tzinfo=KST),
+                         OrderInstruction.SEND, "kept", placed_quantity=2)
+    ko = sn._ready_values([capped], NAMES, "ko")["orders"]
+    en = sn._ready_values([capped], NAMES, "en")["orders"]
+    assert ko == [("주문 200번: 애플 아이팟 나노 3세대 4GB (#12) 1개 (고객이 주문 유지를 골랐습니다; "
+                  "주문한 2개 중 1개는 취소·환불)")]
+    assert en == [("order 200: Apple iPod nano 3rd gen 4GB (#12), 1 item (the customer kept the "
+                  "order; 2 ordered; 1 cancelled and refunded)")]
+    _checked_ready = _email("ready", "ko", sn._ready_values([capped], NAMES, "ko"))
+    assert check_message(_checked_ready, kind="seller_notice", lang="ko").ok
