@@ -50,8 +50,11 @@ class ChoiceCreate(Body):
     said_at: Timestamp | None = Field(
         default=None, examples=["2026-12-10T17:52:00+09:00"],
         description="For a reply by `email` or `sms`: when it reached us (with its zone). A "
-                    "reply that came by the answer deadline counts though recorded after it "
-                    "(`said_at_not_a_reply` for another channel, `said_at_future` after now).")
+                    "reply that came by the answer deadline counts though recorded after it, "
+                    "until the close of the contact centre's next open day after the deadline "
+                    "(then 409 `reply_recorded_too_late`: the default stands and the seller "
+                    "may have sent the order; `said_at_not_a_reply` for another channel, "
+                    "`said_at_future` after now).")
 
 
 class CaseDetail(CasePublic):
