@@ -21,7 +21,7 @@ from sagwa.services.desk_cause import APPROVED
 from sagwa.services.desk_policy import DeskPolicy
 from sagwa.web.pages.call_words import overdue_words
 from sagwa.web.pages.case_facts import CaseFacts
-from sagwa.web.pages.customer_case_words import OPEN
+from sagwa.web.pages.customer_case_words import DEFAULTED, OPEN
 from sagwa.web.pages.labels import actor_text, label
 from sagwa.web.pages.settled_script import settled_script
 
@@ -69,6 +69,10 @@ class CallCard:
     apology_due: datetime | None = None
     #: The case's notes marked "follow-up needed", open or resolved (``desk_follow_ups``).
     follow_ups: tuple[NoteFollowUp, ...] = ()
+    #: Until when a reply by email or text that reached us by the deadline may still be
+    #: recorded (``contact_hours.replies_recorded_by``); None where the card is not on the
+    #: case page (the call list records calls, not replies).
+    replies_until: datetime | None = None
 
     @property
     def notes(self) -> list[Any]:
@@ -87,6 +91,20 @@ class CallCard:
     @property
     def takes_choice(self) -> bool:
         return self.state == OPEN
+
+    @property
+    def takes_reply(self) -> bool:
+        """Whether a choice the customer sent by email or text may be recorded here: while the
+        card takes a choice, and after the deadline's default (too late for a call) until the
+        day staff have to record a reply that reached us by the deadline
+        (:attr:`replies_until`)."""
+        if self.replies_until is None or self.now is None:
+            return False
+        return self.takes_choice or (self.state == DEFAULTED and self.now <= self.replies_until)
+
+    def reply_options(self, lang: str) -> list[tuple[str, str]]:
+        """The options a reply may carry: every option offered (a reply may ask for a call)."""
+        return list(self.case.options(lang))
 
     @property
     def before_deadline(self) -> bool:

@@ -42,3 +42,26 @@ def _no_more_choice(card: CallCard) -> SagwaError:
                                  reason="choice_after_deadline")
     return IllegalTransition(f"case {case_id} has a choice recorded",
                              reason="choice_already_recorded")
+
+
+def reply_choice_refusal(card: CallCard, *, choice: str, words: str, actor: str, now: datetime,
+                         channel: str, said_at: datetime) -> SagwaError | None:
+    """Why the desk would refuse ``choice`` sent by the customer's reply (``channel``: email or
+    sms, reached us at ``said_at``) recorded now, or None: a choice already recorded or the
+    incident closed, an option not offered, then the domain's own check with the reply's time
+    and the day replies must be recorded by (``consent.record_choice``: a reply after the
+    deadline, or one recorded after ``CallCard.replies_until``)."""
+    if not card.takes_reply and card.state != DEFAULTED:  # chosen, or the incident closed
+        return _no_more_choice(card)
+    # defaulted: the domain says whether the reply came too late or is recorded too late
+    if choice not in dict(card.reply_options("ko")):
+        return InvalidInput(f"{choice!r} is not offered on case {card.queued.case_id}",
+                            field="choice", reason="option_not_offered")
+    row = card.case.row.case
+    try:
+        record_on_case(row, ConsentRecord(row.case_id, row.customer_id, choice, channel, now,
+                                          words, actor, said_at=said_at), card.case.plan,
+                       replies_until=card.replies_until)
+    except SagwaError as exc:
+        return exc
+    return None

@@ -25,6 +25,7 @@ from sagwa.adapters.db.incident_repo import CaseRow
 from sagwa.domain.access_records import ACCESS_NOT_RECORDED
 from sagwa.domain.call_attempts import MAX_CALLBACK_AHEAD
 from sagwa.domain.cancel_instead import replaceable_by_cancel
+from sagwa.domain.contact_hours import replies_recorded_by
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.money import format_money
 from sagwa.domain.note_follow_ups import NoteFollowUp
@@ -102,6 +103,14 @@ AGENT_TEXTS: dict[tuple[str, str | None], tuple[str, str]] = {
         "다시 기록해 주세요."),
         ("This form already logged a call with another outcome (it was sent again from an "
          "earlier page); check the calls below and log it again if it was another call.")),
+    ("late_choice_refused", "reply_recorded_too_late"): (
+        ("기한 안에 온 답장이라도 기한 다음 영업일 마감까지 기록해야 합니다. 그 시각이 지나 기본 처리가 확정되었고, "
+         "판매자가 주문을 보냈을 수 있습니다. 고객은 상품을 받은 뒤 7일 안에 청약철회할 수 있습니다. 고객의 답장 "
+         "내용을 ‘통화 기록’ 메모로 남기고 ‘후속 조치 필요’를 표시해 운영자에게 알려 주세요."),
+        ("Even a reply that came by the deadline has to be recorded by the close of the next "
+         "business day; that has passed, the default stands and the seller may have sent the "
+         "order. The customer can still withdraw within 7 days of delivery. Log the reply in "
+         "a call note marked 'follow-up needed' for the operator.")),
     ("late_choice_refused", "choice_after_deadline"): (
         ("답변 기한이 지났고 이 사고의 방안은 늦은 선택을 받지 않아, 기본 처리가 그대로 유지됩니다. 고객이 원하는 "
          "내용은 ‘통화 기록’ 메모로 남겨 주세요."),
@@ -184,7 +193,10 @@ def case_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, case_id: int) ->
         asked = tuple(follow_ups_of(uow, [case_id]).get(case_id, []))
         now = uow.now()
         state = answer_state(facts, now)
-    card = CallCard(queued, facts, attempts, on_list, state, calls, instead, now, due, asked)
+    plan = facts.plan
+    card = CallCard(queued, facts, attempts, on_list, state, calls, instead, now, due, asked,
+                    replies_until=(replies_recorded_by(policy.schedule, plan.deadline)
+                                   if plan is not None else None))
     # what the customer was sent, for a live call ("did you get our message?": a CS walk had
     # only the API to ask)
     messages = case_messages(uow, case_id=case_id)
