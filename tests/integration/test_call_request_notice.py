@@ -171,3 +171,15 @@ def test_a_call_already_waiting_for_a_named_time_is_said_with_that_time(shop) ->
     body = str(note["body"])
     assert "통화 중에 말씀하신 6월 13일(금) 오후 3시(한국 시간)에 상담원이 다시 전화드리겠습니다" in body
     assert "곧 전화드리겠습니다" not in body
+
+
+def test_a_reply_recorded_later_is_acknowledged_as_received_when_it_came(shop) -> None:
+    """The reply asking for a call reached us at 8:40 and was recorded at 10:00 (its
+    ``said_at``): the note says 8:40, not when staff got to it."""
+    uow, _clock, _iid, cases, people, _ = _notified(shop)
+    case_id = cases[people[2]]
+    desk_cases.record_choice(uow(), case_id=case_id, choice="talk_to_person", channel="email",
+                             evidence="답장: 전화 주세요", taken_by="agent:park", policy=POLICY,
+                             said_at=datetime(2008, 6, 13, 8, 40, tzinfo=SEOUL))
+    [note] = _notes(uow, case_id)
+    assert "요청을 6월 13일(금) 오전 8시 40분(한국 시간)에 받았습니다" in str(note["body"])

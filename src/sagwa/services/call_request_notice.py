@@ -23,7 +23,7 @@ request is recorded all the same, and its audit record says so.
 
 from __future__ import annotations
 
-from sagwa.domain.consent import Channel, ConsentRecord
+from sagwa.domain.consent import Channel, ConsentRecord, answered_at
 from sagwa.domain.incident_plan import CustomerOption, IncidentPlan, deadline_passed
 from sagwa.domain.incidents import Case
 from sagwa.domain.masking import mask_phone
@@ -64,7 +64,8 @@ def call_request_messages(uow: SqlAlchemyUnitOfWork, case: Case, consent: Consen
     # it comes, as their page says (not "soon")
     picked = require(uow.cases.get(case_id), "case", case_id).call_at
     named = uow.reads.call_time_of(case_id) if picked is None else None
-    values = {"received": dm.format_when(consent.recorded_at, lang),
+    # when the request reached us: a reply's own time (said_at), not when staff recorded it
+    values = {"received": dm.format_when(answered_at(consent), lang),
               "phone_masked": mask_phone(person.phone) or "",
               "call_when": call_when(policy, now, lang, picked=picked, named=named),
               "past_deadline": deadline_passed(plan, now),
