@@ -83,3 +83,48 @@ def test_a_reply_that_came_in_time_must_be_recorded_by_the_next_open_days_close(
     assert "log a call note with a follow-up" in late.value.message
     with uow() as u:
         assert u.cases.get(cases[people[2]]).case.status.value == "defaulted"
+
+
+def test_a_reply_that_came_after_the_deadline_is_late_whenever_it_is_recorded(shop) -> None:
+    """Not "recorded too late" (it was never in time): the late choice's own refusal."""
+    uow, clock, _iid, cases, people, _ = _notified(shop)
+    clock.now = datetime(2008, 6, 19, 9, 30, tzinfo=SEOUL)
+    with pytest.raises(LateChoiceRefused) as late:
+        _record(uow, cases[people[1]], said_at=datetime(2008, 6, 17, 18, 30, tzinfo=SEOUL))
+    assert late.value.details["reason"] == "choice_after_deadline"
+
+
+def test_a_reply_before_the_wrong_price_went_live_is_refused(shop) -> None:
+    """A mistyped year would otherwise make any reply count as in time."""
+    uow, clock, _iid, cases, people, _ = _notified(shop)
+    clock.now = RECORDED
+    with pytest.raises(InvalidInput) as typo:
+        _record(uow, cases[people[1]], said_at=datetime(2007, 6, 17, 17, 52, tzinfo=SEOUL))
+    assert typo.value.details["reason"] == "said_at_before_incident"
+    assert typo.value.details["window_start"] == "2008-06-12T14:00:00+09:00"
+    with uow() as u:
+        assert u.cases.get(cases[people[1]]).case.consent is None
+
+
+def test_a_call_asked_for_by_a_reply_in_time_takes_the_answer_on_the_call(shop) -> None:
+    """The reply asking for a call reached us before the deadline and was recorded the next
+    morning, after the default: the customer is owed that call, and what they choose on it
+    counts (the reply's time is kept on the case: before, the request read as made late and
+    the answer on the call was refused)."""
+    uow, clock, iid, cases, people, _ = _notified(shop)
+    case_id = cases[people[1]]
+    clock.now = datetime(2008, 6, 17, 18, 2, tzinfo=SEOUL)
+    desk_cases.apply_deadline(uow(), incident_id=iid, actor="system")
+    clock.now = datetime(2008, 6, 18, 9, 30, tzinfo=SEOUL)
+    asked = desk_cases.record_choice(uow(), case_id=case_id, choice="talk_to_person",
+                                     channel="email", evidence="답장: 전화 주세요",
+                                     taken_by="agent:park", policy=POLICY, said_at=REPLIED)
+    assert asked.changed
+    with uow() as u:
+        assert u.cases.get(case_id).case.consent.said_at == REPLIED  # kept on the case
+    clock.now = datetime(2008, 6, 18, 14, 0, tzinfo=SEOUL)
+    answered = desk_cases.record_choice(uow(), case_id=case_id,
+                                        choice="cancel_with_compensation", channel="phone",
+                                        evidence="통화: 취소해 주세요", taken_by="agent:kim",
+                                        policy=POLICY)
+    assert answered.changed and answered.case.status.value == "resolved"

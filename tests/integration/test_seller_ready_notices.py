@@ -284,20 +284,20 @@ def test_each_seller_is_told_of_their_own_orders_only(shop) -> None:
     assert f"주문 {bought.id}번" not in bodies["ops@haneul.example"]
 
 
-def test_an_incident_whose_emails_fail_does_not_stop_the_others(shop, monkeypatch) -> None:
-    """The run goes on to the next incident, then raises the refusal (the job is retried)."""
-    import sagwa.services.seller_ready_notices as ready
-
+def test_an_incident_whose_emails_fail_does_not_stop_the_others(shop) -> None:
+    """The run goes on to the next incident, then raises the refusal (the job is retried): the
+    first incident's unit of work cannot be made (a fake factory), the second is told."""
     uow, _clock, iid, cases, people = _notified(shop)
     _choose(uow, int(cases[people[1]].case_id), "keep")
-    real = ready.tell_incident_sellers_ready
+    made: list[int] = []
 
-    def failing_first(work, *, incident_id, **kw):  # type: ignore[no-untyped-def]
-        if incident_id == -1:
-            raise InvalidInput("a wording the check refused", reason="message_refused")
-        return real(work, incident_id=incident_id, **kw)
+    def failing_first():  # type: ignore[no-untyped-def]
+        made.append(1)
+        if len(made) == 1:
+            raise InvalidInput("the database refused this incident's read", reason="test")
+        return uow()
 
-    monkeypatch.setattr(ready, "tell_incident_sellers_ready", failing_first)
     with pytest.raises(InvalidInput):
-        tell_sellers_ready(uow, actor="t", policy=POLICY, links=LINKS, incident_ids=[-1, iid])
-    assert len(_ready_emails(uow)) == 1  # the other incident's seller was told
+        tell_sellers_ready(failing_first, actor="t", policy=POLICY, links=LINKS,
+                           incident_ids=[iid, iid])
+    assert len(made) == 2 and len(_ready_emails(uow)) == 1  # the next one was told

@@ -175,7 +175,7 @@ def _counts(case: Case, consent: ConsentRecord, plan: IncidentPlan) -> bool:
     asked_for_call = (
         case.consent is not None
         and case.consent.choice == CustomerOption.TALK_TO_PERSON
-        and accepts_choice_at(plan, case.consent.recorded_at)
+        and accepts_choice_at(plan, answered_at(case.consent))  # a reply's own time
     )
     return asked_for_call or accepts_choice_at(plan, answered_at(consent), case)
 
@@ -217,6 +217,8 @@ def check_reply_recorded_in_time(case: Case, consent: ConsentRecord, plan: Incid
     said = consent.said_at
     if said is None or consent.recorded_at <= replies_until:
         return
+    if not accepts_choice_at(plan, said, case):
+        return  # it came too late itself: refused as any late choice
     if _counts(case, replace(consent, said_at=None), plan):
         return
     said_k, until_k = said.astimezone(SEOUL), replies_until.astimezone(SEOUL)

@@ -245,7 +245,8 @@ def replies_recorded_by(schedule: ContactSchedule, deadline: datetime) -> dateti
     """Until when a reply by email or text that reached us by ``deadline`` may still be
     recorded as in time: the close of the first open day after the deadline's own day (a whole
     day of staff at the inbox: a deadline on Tuesday at 18:00, until Wednesday's closing; on
-    Friday, until Monday's), in ``deadline``'s time zone. After it the deadline's default
+    Friday, until the next open day's — Saturday's where the centre opens on Saturdays, else
+    Monday's), in ``deadline``'s time zone. After it the deadline's default
     stands, and the seller may send what it kept (``seller_orders``)."""
     local = require_aware(deadline, "deadline").astimezone(schedule.zone)
     for offset in range(1, SEARCH_DAYS):

@@ -134,6 +134,20 @@ def lock_case(uow: SqlAlchemyUnitOfWork, case_id: int) -> CaseRow:
     return row
 
 
+def _require_reply_after_the_price(uow: SqlAlchemyUnitOfWork, incident_id: int,
+                                   said_at: datetime) -> None:
+    """InvalidInput (``said_at_before_incident``) for a reply said to have reached us before
+    the wrong price went live: nothing about it could be answered then (a mistyped year
+    would otherwise make a reply count as in time)."""
+    start = require(uow.incidents.get(incident_id), "incident", incident_id).incident.window_start
+    if said_at < start:
+        korea = start.astimezone(SEOUL)
+        raise InvalidInput(f"said_at {said_at.isoformat()} is before the wrong price went live "
+                           f"({korea:%Y-%m-%d %H:%M} KST): check the time the reply shows",
+                           field="said_at", reason="said_at_before_incident",
+                           window_start=korea.isoformat())
+
+
 def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOption | str,
                   channel: str, evidence: str, taken_by: str, policy: DeskPolicy,
                   links: LinkMaker | None = None,
@@ -149,6 +163,8 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
         plan = current_plan(uow, int(row.case.incident_id))
         consent = ConsentRecord(case_id, row.case.customer_id, choice, channel, now, evidence,
                                 taken_by, seen_at=seen_at, said_at=said_at)
+        if said_at is not None:
+            _require_reply_after_the_price(uow, int(row.case.incident_id), said_at)
         updated = record_on_case(row.case, consent, plan, replies_until=(
             replies_recorded_by(policy.schedule, plan.deadline) if said_at is not None
             else None))

@@ -77,6 +77,7 @@ def test_a_reply_is_recorded_in_two_presses_with_when_it_came(
     ({"received_at": ""}, "reply-received-at", "답장을 받은 날짜와 시각"),
     ({"received_at": "2031-13-40T25:00"}, "reply-received-at", "날짜와 시각을 다시 확인"),
     ({"received_at": "2199-01-01T09:00"}, "reply-received-at", "지금보다 뒤입니다"),
+    ({"received_at": "2001-01-05T10:00"}, "reply-received-at", "잘못된 가격이 게시되기 전"),
 ])
 def test_a_form_with_a_problem_says_it_beside_the_field_and_keeps_what_was_typed(
         client: TestClient, world: World, fields: dict[str, str], field: str,
@@ -84,7 +85,8 @@ def test_a_form_with_a_problem_says_it_beside_the_field_and_keeps_what_was_typed
     log_in(client, "agent")
     case_id = world.cases["김민준"]
     page = client.get(f"/cs/cases/{case_id}").text
-    answer = _reply(client, case_id, page, **({"received_at": "2026-01-05T10:00"} | fields))
+    came = local_input(datetime.now(SEOUL) - timedelta(minutes=20))
+    answer = _reply(client, case_id, page, **({"received_at": came} | fields))
     assert answer.status_code == 422, answer.text[:300]
     shown = unescape(answer.text)
     assert says in re.search(r'id="reply-problem">(.*?)</p>', shown, re.DOTALL).group(1)
@@ -138,3 +140,18 @@ def test_after_the_default_a_reply_that_came_in_time_counts_until_the_next_days_
     refused = _reply(later, other, gone, received_at=came)
     assert refused.status_code == 409
     assert "다음 영업일 마감까지 기록해야 합니다" in unescape(refused.text)
+
+
+def test_a_reply_asking_for_a_call_says_what_confirming_does(client: TestClient,
+                                                           world: World) -> None:
+    log_in(client, "agent")
+    case_id = world.cases["Alex Kim"]
+    page = client.get(f"/cs/cases/{case_id}?lang=en").text
+    came = local_input(datetime.now(SEOUL) - timedelta(minutes=20))
+    first = _reply(client, case_id, page, choice="talk_to_person", channel="sms",
+                   words="Please call me", received_at=came)
+    shown = unescape(first.text)
+    assert first.status_code == 200, shown[:400]
+    assert "is sent a note that their request for a call came in" in shown  # the English page
+    assert "a reply to our text · received" in shown
+    assert "cannot be undone" not in shown  # nothing final: the choice comes on the call

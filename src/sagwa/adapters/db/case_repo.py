@@ -41,7 +41,7 @@ def _consent(row: Any) -> ConsentRecord | None:
         return None
     return ConsentRecord(row.id, row.customer_id, CustomerOption(row.choice),
                          Channel(row.choice_channel), row.choice_at, row.choice_evidence,
-                         row.choice_taken_by)
+                         row.choice_taken_by, said_at=row.choice_said_at)
 
 
 def owes_a_difference() -> ColumnElement[bool]:
@@ -227,7 +227,7 @@ class CaseRepository:
         if consent is not None:
             values.update(choice=consent.choice.value, choice_channel=consent.channel.value,
                           choice_at=consent.recorded_at, choice_evidence=consent.evidence,
-                          choice_taken_by=consent.taken_by)
+                          choice_taken_by=consent.taken_by, choice_said_at=consent.said_at)
             if consent.choice is not CustomerOption.TALK_TO_PERSON:
                 # a final answer: no call is owed for the time the customer had picked
                 values["call_at"] = None

@@ -307,6 +307,8 @@ cases = Table(
     Column("choice_at", DateTime(timezone=True)),
     Column("choice_evidence", Text),
     Column("choice_taken_by", Text),
+    # when the reply carrying the choice reached us, for one recorded with it (0034)
+    Column("choice_said_at", DateTime(timezone=True)),
     Column("compensation_entry_id", BigInteger, ForeignKey("ledger_entries.id"), unique=True),
     Column("first_notified_at", DateTime(timezone=True)),
     Column("updated_at", DateTime(timezone=True), nullable=False),

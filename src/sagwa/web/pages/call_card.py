@@ -5,7 +5,7 @@ time's marks."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sagwa.adapters.db.call_list_reads import CallRecord, QueuedCase
@@ -14,7 +14,7 @@ from sagwa.domain.call_times import call_time_missed
 from sagwa.domain.cancel_instead import ReplacedDiscount
 from sagwa.domain.consent import asked_for_a_person
 from sagwa.domain.contact_hours import is_open, next_opening
-from sagwa.domain.incident_plan import CustomerOption
+from sagwa.domain.incident_plan import CustomerOption, accepts_choice_at
 from sagwa.domain.note_follow_ups import NoteFollowUp, notes_newest_first
 from sagwa.errors import InvalidInput
 from sagwa.services.desk_cause import APPROVED
@@ -101,6 +101,16 @@ class CallCard:
         if self.replies_until is None or self.now is None:
             return False
         return self.takes_choice or (self.state == DEFAULTED and self.now <= self.replies_until)
+
+    @property
+    def reply_window_applies(self) -> bool:
+        """Whether a reply that came in time must be recorded by :attr:`replies_until` (not
+        when the case's answers count after the deadline anyway: a plan taking late answers, a
+        call owed as its default, a customer never told)."""
+        if self.replies_until is None:
+            return False
+        return not accepts_choice_at(self.case.plan, self.replies_until + timedelta(seconds=1),
+                                     self.case.row.case)
 
     def reply_options(self, lang: str) -> list[tuple[str, str]]:
         """The options a reply may carry: every option offered (a reply may ask for a call)."""

@@ -18,6 +18,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from sagwa.domain.cancel_instead import replaceable_by_cancel
+from sagwa.domain.incident_plan import CustomerOption
 from sagwa.errors import SagwaError
 from sagwa.services.desk_cases import current_plan, record_choice
 from sagwa.web.access import PageAccess, page_access
@@ -114,13 +116,22 @@ def _confirm_step(request: Request, uow: Uow, case_id: int, actor: str, channel:
     unit = uow()
     context = case_context(unit, request.app.state.desk_policy, case_id)
     card, now = context["card"], unit.now()
+    start = card.case.facts.incident.window_start
+    if said_at < start:  # as the desk refuses it (said_at_before_incident): said here, first
+        raise FormProblem(f"받은 시각이 잘못된 가격이 게시되기 전입니다({seoul(start)}부터 게시). 메일이나 "
+                          "문자에 찍힌 날짜를 확인해 주세요.",
+                          f"That is before the wrong price went live ({seoul(start, lang='en')}): "
+                          "check the date the email or text shows.", field="received_at")
     refused = reply_choice_refusal(card, choice=choice, words=words, actor=actor, now=now,
                                    channel=channel, said_at=said_at)
     if refused is not None:
         raise refused
     page_access(request).viewed(cases=card_cases(context))
     case, lang = card.case, lang_of(request)
+    option = CustomerOption(choice)
     return render(request, "cs/confirm_reply.html", {
+        "may_cancel_later": replaceable_by_cancel(option, case.plan, case.owed_after(choice, now)),
+        "asks_for_call": option is CustomerOption.TALK_TO_PERSON,
         **context, "choice": choice, "words": words, "channel": channel,
         "came_by": REPLY_CHANNELS[channel][0 if lang == "ko" else 1],
         "received": seoul(said_at, lang=lang), "received_value": local_input(said_at),
