@@ -155,3 +155,32 @@ def test_a_reply_asking_for_a_call_says_what_confirming_does(client: TestClient,
     assert "is sent a note that their request for a call came in" in shown  # the English page
     assert "a reply to our text · received" in shown
     assert "cannot be undone" not in shown  # nothing final: the choice comes on the call
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(120)
+def test_in_chromium_a_reply_is_typed_confirmed_and_recorded(page, site) -> None:  # type: ignore[no-untyped-def]
+    """The form as Chromium sends it: the datetime-local field takes a Korea time between the
+    wrong price going live and now (its min and max do not block a right one), and the
+    confirm step records it."""
+    from browsing import login, shot
+    from world import PASSWORD
+
+    case_id = site.world.cases["김민준"]
+    login(page, "agent", PASSWORD)
+    page.wait_for_url("**/cs/queue")
+    page.goto(f"/cs/cases/{case_id}")
+    page.select_option("#reply-channel", "sms")
+    page.select_option("#reply-choice-option", "keep")
+    page.fill("#reply-words", "그냥 받을게요. 유지해 주세요")
+    came = datetime.now(SEOUL) - timedelta(minutes=15)
+    page.fill("#reply-received-at", came.strftime("%Y-%m-%dT%H:%M"))
+    page.click("#reply-submit")
+    page.wait_for_selector("#confirm-reply-step")
+    assert f"문자 답장 · 받은 시각 {came:%Y-%m-%d %H:%M}" in page.locator(
+        "[data-reply-came]").inner_text()
+    shot(page, "cs-reply-confirm")
+    page.click("#confirm-reply")
+    page.wait_for_url(f"**/cs/cases/{case_id}")
+    assert page.locator("[data-choice]").first.get_attribute("data-choice") == "keep"
+    assert page.locator("#reply-choice").count() == 0
