@@ -48,12 +48,16 @@ class SellerOrder:
     #: 1 sent, 1 cancelled and refunded); None when it stands as placed. A seller walk's order
     #: system still showed 2 where the page said 1, with no word of the unit cancelled.
     placed_quantity: int | None = None
+    #: When an email told the seller to send it (``seller_ready_notices``, or the
+    #: difference-paid email); None when none did (yet, or the seller has no address).
+    emailed_at: datetime | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {"order_id": self.order_id, "listing_id": self.listing_id,
                 "quantity": self.quantity, "unit_price": self.unit_price.as_dict(),
                 "placed_at": self.placed_at, "instruction": self.instruction.value,
-                "reason": self.reason, "placed_quantity": self.placed_quantity}
+                "reason": self.reason, "placed_quantity": self.placed_quantity,
+                "emailed_at": self.emailed_at}
 
 
 @dataclass(frozen=True)
@@ -187,6 +191,7 @@ def seller_view(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: int,
     # a reply that reached us by the deadline may be recorded until then: the keep default's
     # orders are held till it passes
     replies_until = replies_recorded_by(policy.schedule, plan.deadline) if plan else None
+    emailed = uow.orders_told.told_times(incident_id)
     orders: list[SellerOrder] = []
     for row in rows:
         case_id = int(row.case.case_id)
@@ -210,7 +215,8 @@ def seller_view(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: int,
                 send_reason(row.case, inc.status) if instruction is OrderInstruction.SEND
                 else None,
                 paid[0] if paid and paid[0] != order.quantity
-                and order.status != OrderStatus.CANCELLED.value else None))
+                and order.status != OrderStatus.CANCELLED.value else None,
+                emailed.get(int(order.order_id))))
     orders.sort(key=lambda o: (o.placed_at, o.order_id))
     charged = sum(s["points"] for s in money["sellers"] if s["seller_id"] == seller_id)
     due = _apologies_due(uow, inc, rows)

@@ -97,7 +97,6 @@ def tell_incident_sellers_ready(uow: SqlAlchemyUnitOfWork, *, incident_id: int, 
         incident = found.incident
         every_case = uow.cases.for_incident(incident_id)  # read once for every seller
         money = incident_money(uow, incident_id, incident.wrong_price.currency)
-        already = uow.orders_told.told(incident_id)
         now = uow.now()
         told, messages = [], []
         for seller_id in listings_by_seller(uow, incident):
@@ -106,8 +105,8 @@ def tell_incident_sellers_ready(uow: SqlAlchemyUnitOfWork, *, incident_id: int, 
                 continue
             view = seller_view(uow, seller_id=seller_id, incident_id=incident_id, policy=policy,
                                every_case=every_case, money=money)
-            new = [o for o in view.orders
-                   if o.instruction is OrderInstruction.SEND and o.order_id not in already]
+            new = [o for o in view.orders  # each listed once: none already emailed
+                   if o.instruction is OrderInstruction.SEND and o.emailed_at is None]
             if not new:
                 continue
             names = {n.listing_id: n for n in view.listings}

@@ -204,3 +204,35 @@ def test_an_order_cut_by_the_keep_limit_says_what_was_ordered_and_cancelled(
     api = client_for("seller", seller_id=world.seller_a, username="seller_a_api")
     body = api.get(f"/api/sellers/{world.seller_a}/incidents/{case.incident_id}").json()
     assert [(o["quantity"], o["placed_quantity"]) for o in body["orders"]] == [(1, 2)]
+
+
+def test_an_order_the_seller_was_emailed_to_send_says_when(
+        client: TestClient, client_for, world: World,  # type: ignore[no-untyped-def]
+        session_factory: sessionmaker[Session]) -> None:
+    """The emails of orders to send (``seller_ready_notices``): the page marks each order one
+    listed, with when, and the API gives ``emailed_at``; orders not emailed have none."""
+    from sqlalchemy import update
+
+    from sagwa.adapters.db.tables import sellers
+    from sagwa.services.desk_notify import LinkMaker
+    from sagwa.services.seller_ready_notices import tell_sellers_ready
+
+    with SqlAlchemyUnitOfWork(session_factory) as u:
+        u.conn.execute(update(sellers).where(sellers.c.id == world.seller_b)
+                       .values(contact_email="ops@seller-b.example"))
+        u.commit()
+    desk_cases.record_choice(SqlAlchemyUnitOfWork(session_factory),
+                             case_id=world.cases["김민준"], choice="keep", channel="web",
+                             evidence="clicked", taken_by="customer", policy=POLICY)
+    [told] = tell_sellers_ready(lambda: SqlAlchemyUnitOfWork(session_factory), actor="t",
+                                policy=POLICY, links=LinkMaker("k" * 32, "http://127.0.0.1"))
+    minjun = _order_of(session_factory, world, "김민준")
+    assert told.orders == (minjun,)
+    log_in(client, "seller_b")
+    page = html.unescape(client.get(f"/seller/incidents/{world.incident}").text)
+    row = page.split(f'data-order="{minjun}"')[1].split("</tr>")[0]
+    assert "data-emailed-at=" in row and "메일로 알림: " in row
+    assert page.count("data-emailed-at=") == 1  # the orders still held: not emailed
+    api = client_for("seller", seller_id=world.seller_b, username="seller_b_api")
+    orders = api.get(f"/api/sellers/{world.seller_b}/incidents/{world.incident}").json()["orders"]
+    assert [o["order_id"] for o in orders if o["emailed_at"]] == [minjun]

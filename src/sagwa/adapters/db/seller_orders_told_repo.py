@@ -23,10 +23,10 @@ class SellerOrdersToldRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    def told(self, incident_id: int) -> set[int]:
-        """The ids of ``incident_id``'s orders some email already told their seller to send."""
-        return {int(i) for i in self._conn.execute(
-            select(_t.order_id).where(_t.incident_id == incident_id)).scalars()}
+    def told_times(self, incident_id: int) -> dict[int, datetime]:
+        """Order id -> when an email told its seller to send it, for ``incident_id``."""
+        return {int(o): at for o, at in self._conn.execute(
+            select(_t.order_id, _t.told_at).where(_t.incident_id == incident_id))}
 
     def lock(self, incident_id: int) -> None:
         """Hold ``incident_id``'s emails of orders to send until the transaction ends."""
