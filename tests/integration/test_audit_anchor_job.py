@@ -4,18 +4,15 @@ last record went unnoticed."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
+from periodic_jobs import run_periodic
 from sqlalchemy.orm import Session, sessionmaker
 
 from sagwa.adapters.db.database import Database
 from sagwa.jobs.audit_tasks import ANCHOR_CRON, anchor_audit_log_job
-from sagwa.jobs.runtime import DeliveryRuntime
 from sagwa.services import catalog
 from sagwa.services.desk_policy import load_desk_policy
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -28,15 +25,8 @@ def test_the_periodic_job_anchors_the_head(database: Database,
                                            tmp_path: Path) -> None:
     catalog.register_seller(SqlAlchemyUnitOfWork(session_factory), code="seller-one", name="판매자",
                             actor="t")
-    db = Database(database.engine, embedded=database.embedded, session_factory=session_factory)
-    runtime = DeliveryRuntime(db, {}, load_desk_policy(), threads=1,
-                              anchors_path=tmp_path / "audit-anchors.jsonl")
-    context = SimpleNamespace(additional_context={"delivery": runtime})
-    try:
-        with ThreadPoolExecutor(1) as pool:  # its own event loop, off the test's thread
-            seq = pool.submit(asyncio.run, anchor_audit_log_job.func(context, 0)).result()
-    finally:
-        runtime._executor.shutdown()
+    seq = run_periodic(anchor_audit_log_job, database, session_factory, load_desk_policy(),
+                       anchors_path=tmp_path / "audit-anchors.jsonl")
     [line] = (tmp_path / "audit-anchors.jsonl").read_text(encoding="utf-8").splitlines()
     assert seq == 1 and json.loads(line)["seq"] == 1
     # the first keyed record, under the anchor's MAC: a log downgraded to plain hashes later

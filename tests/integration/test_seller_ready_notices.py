@@ -8,22 +8,18 @@ customer's kept order waiting until the seller happened to open their page."""
 # ruff: noqa: F811  (the tests take test_desk's ``shop`` fixture, imported below, by name)
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
-from types import SimpleNamespace
 
 import pytest
 from apologies_sent import apologies_sent
+from periodic_jobs import run_periodic
 from sqlalchemy import select
 from test_desk import LINKS, POLICY, RIGHT, WRONG, _planned, publish_notice, shop  # noqa: F401
 
-from sagwa.adapters.db.database import Database
 from sagwa.adapters.db.tables import audit_log, outbox, seller_orders_told, sellers
 from sagwa.domain.listings import ListingTrigger
 from sagwa.domain.moments import SEOUL
 from sagwa.errors import InvalidInput
-from sagwa.jobs.runtime import DeliveryRuntime
 from sagwa.jobs.seller_tasks import SELLERS_READY_CRON, tell_sellers_ready_job
 from sagwa.services import catalog, desk, desk_cases, listings, orders
 from sagwa.services.desk_difference import record_difference_paid
@@ -218,14 +214,7 @@ def test_the_keep_confirmation_tells_the_customer_the_seller_is_asked_to_send(sh
 def test_the_worker_runs_it_every_half_hour(shop, database, session_factory) -> None:
     uow, _clock, _iid, cases, people = _notified(shop)
     _choose(uow, int(cases[people[1]].case_id), "keep")
-    db = Database(database.engine, embedded=database.embedded, session_factory=session_factory)
-    runtime = DeliveryRuntime(db, {}, POLICY, threads=1)
-    context = SimpleNamespace(additional_context={"delivery": runtime})
-    try:
-        with ThreadPoolExecutor(1) as pool:  # its own event loop, off the test's thread
-            emails = pool.submit(asyncio.run, tell_sellers_ready_job.func(context, 0)).result()
-    finally:
-        runtime._executor.shutdown()
+    emails = run_periodic(tell_sellers_ready_job, database, session_factory, POLICY)
     assert emails == 1 and len(_ready_emails(uow)) == 1
     assert SELLERS_READY_CRON == "*/30 * * * *"
 
