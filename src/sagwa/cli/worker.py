@@ -38,7 +38,8 @@ def worker(concurrency: ConcurrencyOpt = 4, one_shot: OneShotOpt = False,
            queues: QueuesOpt = None, verbose: VerboseOpt = False) -> None:
     """Run a worker: it sends the queued emails and texts, and runs the scheduled jobs — the
     incident desk's reminders, escalations and deadlines, the sellers' emails of the orders
-    they can send every 30 minutes, a promotion's end, the audit log's anchor every 15 minutes. SIGTERM/Ctrl-C stops it gracefully.
+    they can send every 30 minutes, a promotion's end, the audit log's anchor every 15
+    minutes. SIGTERM/Ctrl-C stops it gracefully.
 
     Queues (--queue): messages, desk, market. Run as many workers as you like, on any host that
     reaches the database: each takes jobs the others have not.

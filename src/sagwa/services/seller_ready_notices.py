@@ -13,9 +13,8 @@ closing email says what happened to every order, so a closed incident is not loo
 One transaction per incident, its row held shared (closing it waits; customers choosing do
 not) and its emails of orders to send locked (one run at a time: the worker's and a command's);
 an audit record per email on the incident's timeline (the count; the order ids are in
-``seller_orders_told``). A seller without a contact address
-has only their page (nothing is recorded as told: an address added later gets the orders still
-to send)."""
+``seller_orders_told``). A seller without a contact address has only their page (nothing is
+recorded as told: an address added later gets the orders still to send)."""
 
 from __future__ import annotations
 
@@ -116,8 +115,8 @@ def tell_incident_sellers_ready(uow: SqlAlchemyUnitOfWork, *, incident_id: int, 
             ids = tuple(o.order_id for o in new)
             uow.orders_told.record(incident_id=incident_id, seller_id=seller_id, order_ids=ids,
                                    at=now, message_key=message.idempotency_key)
-            sent = SellerToldToSend(incident_id, seller_id, seller.name, ids, sum(o.quantity for o in new),
-                                    message.idempotency_key)
+            sent = SellerToldToSend(incident_id, seller_id, seller.name, ids,
+                                    sum(o.quantity for o in new), message.idempotency_key)
             # the order ids are in seller_orders_told under the key: an email after the
             # deadline can list thousands
             uow.audit.append(AuditEvent(actor, TOLD_ACTION, "incident", str(incident_id),

@@ -53,6 +53,7 @@ def install_pages(app: FastAPI, settings: Settings) -> None:
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for module in (auth, seller, seller_incidents, review, incidents, incident_notice,
                    incident_plan_form, refunds, contact_centre,
-                   contact_instead, contact_replies, contact_details, customer_call_time, customer_phone,
+                   contact_instead, contact_replies, contact_details, customer_call_time,
+                   customer_phone,
                    customer_instead, customer_choose, customer, notices):
         app.include_router(module.router)

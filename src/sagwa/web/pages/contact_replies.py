@@ -71,8 +71,8 @@ def reply_choice(case_id: int, request: Request, account: Agent, uow: Uow,
     came_ko, came_en = REPLY_CHANNELS[channel]
     if recorded.changed:
         flash_in_lang(request, f"#{case_id} 고객 선택 기록({came_ko}, {seoul(said_at)} 받음): {ko}",
-                      f"#{case_id} choice recorded ({came_en}, received {seoul(said_at, lang='en')}): "
-                      f"{en}.")
+                      f"#{case_id} choice recorded ({came_en}, received "
+                      f"{seoul(said_at, lang='en')}): {en}.")
     else:  # sent again (a double click, Back and confirm): the service recorded nothing
         flash_in_lang(request, f"#{case_id} 고객의 선택은 이미 기록되어 있습니다: {ko}. 바뀐 것은 없습니다.",
                       f"#{case_id}: the customer's choice was already recorded: {en}; nothing "
