@@ -290,3 +290,35 @@ def test_an_incident_whose_emails_fail_does_not_stop_the_others(shop) -> None:
         tell_sellers_ready(failing_first, actor="t", policy=POLICY, links=LINKS,
                            incident_ids=[iid, iid])
     assert len(made) == 2 and len(_ready_emails(uow)) == 1  # the next one was told
+
+
+def test_an_order_emailed_to_send_stays_send_though_the_hours_change(shop) -> None:
+    """The seller was emailed after the reply window closed; then the contact centre's hours
+    change (a closed day added) and the window would run later: the order stays "send" on the
+    page, and a reply recorded now on its case is refused — it cannot undo what the seller was
+    told to send."""
+    from dataclasses import replace as replaced
+
+    from sagwa.errors import LateChoiceRefused
+    from sagwa.services.seller_incidents import seller_incident
+
+    uow, clock, iid, cases, people = _notified(shop)
+    clock.now = datetime(2008, 6, 17, 18, 1, tzinfo=SEOUL)
+    desk_cases.apply_deadline(uow(), incident_id=iid, actor="system")
+    clock.now = datetime(2008, 6, 18, 18, 1, tzinfo=SEOUL)  # the window closed
+    [told] = _tell(uow)
+    order = _order_ids(cases[people[4]])[0]
+    assert order in told.orders
+    schedule = replaced(POLICY.schedule, closed_dates=frozenset(
+        {datetime(2008, 6, 18).date(), datetime(2008, 6, 19).date()}))
+    moved = replaced(POLICY, schedule=schedule)  # the window would now run to Friday
+    view = seller_incident(uow(), seller_id=shop[4], incident_id=iid, policy=moved)
+    assert {o.order_id: o.instruction.value for o in view.orders}[order] == "send"
+    with pytest.raises(LateChoiceRefused) as refused:
+        desk_cases.record_choice(uow(), case_id=int(cases[people[4]].case_id),
+                                 choice="cancel_with_compensation", channel="email",
+                                 evidence="답장: 취소해 주세요", taken_by="agent:park",
+                                 policy=moved,
+                                 said_at=datetime(2008, 6, 17, 17, 50, tzinfo=SEOUL))
+    assert refused.value.details["reason"] == "reply_recorded_too_late"
+    assert "the seller was emailed to send order(s)" in refused.value.message

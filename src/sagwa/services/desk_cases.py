@@ -78,7 +78,7 @@ from sagwa.domain.note_follow_ups import check_follow_up
 from sagwa.domain.orders import OrderTrigger
 from sagwa.domain.orders import advance as advance_order
 from sagwa.domain.wrong_numbers import NUMBER_KEY, TEXT_CHANNEL, WRONG_NUMBER, number_key
-from sagwa.errors import Conflict, IllegalTransition, InvalidInput, SagwaError
+from sagwa.errors import Conflict, IllegalTransition, InvalidInput, LateChoiceRefused, SagwaError
 from sagwa.services.customer_erasure import require_not_erased
 from sagwa.services.desk_follow_ups import ask_follow_up
 from sagwa.services.desk_money import compensation_audit_keys
@@ -148,6 +148,23 @@ def _require_reply_after_the_price(uow: SqlAlchemyUnitOfWork, incident_id: int,
                            window_start=korea.isoformat())
 
 
+def _require_not_emailed_to_send(uow: SqlAlchemyUnitOfWork, case: Case) -> None:
+    """LateChoiceRefused (``reply_recorded_too_late``) for a reply recorded after the deadline
+    on a case whose seller was already emailed to send its orders (``seller_ready_notices``):
+    the default stands for them, whatever the reply window says now (the contact centre's
+    hours changed since, say)."""
+    emailed = uow.orders_told.told_times(int(case.incident_id))
+    sent = sorted(int(o.order_id) for o in case.orders if int(o.order_id) in emailed)
+    if sent:
+        at = min(emailed[o] for o in sent).astimezone(SEOUL)
+        raise LateChoiceRefused(
+            f"the seller was emailed to send order(s) {', '.join(map(str, sent))} of this case "
+            f"at {at:%Y-%m-%d %H:%M} KST: the default stands and the reply cannot change it "
+            "(the customer may still withdraw within 7 days of delivery); log a call note with "
+            "a follow-up for the operator", case_id=str(case.case_id),
+            reason="reply_recorded_too_late", recorded_by=at.isoformat())
+
+
 def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOption | str,
                   channel: str, evidence: str, taken_by: str, policy: DeskPolicy,
                   links: LinkMaker | None = None,
@@ -165,6 +182,8 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
                                 taken_by, seen_at=seen_at, said_at=said_at)
         if said_at is not None:
             _require_reply_after_the_price(uow, int(row.case.incident_id), said_at)
+            if deadline_passed(plan, now):
+                _require_not_emailed_to_send(uow, row.case)
         updated = record_on_case(row.case, consent, plan, replies_until=(
             replies_recorded_by(policy.schedule, plan.deadline) if said_at is not None
             else None))

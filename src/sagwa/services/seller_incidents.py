@@ -205,7 +205,9 @@ def seller_view(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: int,
             instruction = order_instruction(
                 row.case, order, plan, incident_status=inc.status, now=now,
                 difference_owed=owes, call_made=call_made, unreachable=unreachable,
-                replies_until=replies_until)
+                # an order its seller was emailed to send stays "send": the window cannot
+                # reopen on it (the desk then refuses a reply on its case, desk_cases)
+                replies_until=None if int(order.order_id) in emailed else replies_until)
             paid = placed.get(case_id, {}).get(int(order.order_id))
             price = (Money(paid[1], order.unit_price.currency)
                      if paid and order.status == OrderStatus.CANCELLED.value else order.unit_price)
