@@ -75,7 +75,7 @@ class ConsentRecord:
     seen_at: datetime | None = None
     #: When the customer's reply by email or text carrying this choice reached us (staff
     #: record it later, from the inbox): a reply that came by the deadline counts though it is
-    #: recorded after it. Not stored: the audit record keeps it.
+    #: recorded after it. Kept on the case (``cases.choice_said_at``) and on the audit record.
     said_at: datetime | None = None
 
     def __post_init__(self) -> None:

@@ -249,14 +249,11 @@ def replies_recorded_by(schedule: ContactSchedule, deadline: datetime) -> dateti
     Monday's), in ``deadline``'s time zone. After it the deadline's default
     stands, and the seller may send what it kept (``seller_orders``)."""
     local = require_aware(deadline, "deadline").astimezone(schedule.zone)
-    for offset in range(1, SEARCH_DAYS):
-        hours = schedule.opening(local.date() + timedelta(days=offset))
-        if hours is not None:
-            return hours[1].astimezone(deadline.tzinfo)
-    raise InvalidInput(
-        f"the contact centre does not open within {SEARCH_DAYS} days of {deadline.isoformat()}",
-        field="hours", reason="centre_never_opens",
-    )
+    next_day = datetime.combine(local.date() + timedelta(days=1), time.min, tzinfo=schedule.zone)
+    opens = next_opening(schedule, next_day)  # refuses a centre that never opens
+    hours = schedule.opening(opens.date())
+    assert hours is not None  # it opens that day
+    return hours[1].astimezone(deadline.tzinfo)
 
 
 def last_closing_before(schedule: ContactSchedule, moment: datetime) -> datetime | None:

@@ -11,6 +11,7 @@ listings is the same 404 as a missing one.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -152,10 +153,12 @@ def _notified(uow: SqlAlchemyUnitOfWork, inc: Incident) -> bool:
 
 def seller_view(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: int,
                 policy: DeskPolicy, every_case: list[CaseRow] | None = None,
-                money: dict[str, Any] | None = None) -> SellerIncident:
+                money: dict[str, Any] | None = None,
+                emailed: Mapping[int, datetime] | None = None) -> SellerIncident:
     """:func:`seller_incident` inside the caller's unit of work (closing an incident writes it
-    to the seller in the same transaction); ``every_case`` (the incident's cases) and ``money``
-    (``incident_money``), read once by a caller that views every seller, are not read again."""
+    to the seller in the same transaction); ``every_case`` (the incident's cases), ``money``
+    (``incident_money``) and ``emailed`` (``told_times``: order id -> when its seller was
+    emailed to send it), read once by a caller that views every seller, are not read again."""
     own = {int(r.listing_id) for r in uow.reads.seller_incident_listings(
         seller_id, incident_id=incident_id)}
     found = uow.incidents.get(incident_id) if own else None
@@ -191,7 +194,8 @@ def seller_view(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: int,
     # a reply that reached us by the deadline may be recorded until then: the keep default's
     # orders are held till it passes
     replies_until = replies_recorded_by(policy.schedule, plan.deadline) if plan else None
-    emailed = uow.orders_told.told_times(incident_id)
+    if emailed is None:
+        emailed = uow.orders_told.told_times(incident_id)
     orders: list[SellerOrder] = []
     for row in rows:
         case_id = int(row.case.case_id)

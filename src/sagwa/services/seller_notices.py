@@ -277,9 +277,10 @@ def closing_notices(uow: SqlAlchemyUnitOfWork, *, incident: Incident, links: Lin
     # read once for every seller (a large incident has tens of thousands of cases)
     every_case = uow.cases.for_incident(iid)
     money = incident_money(uow, iid, incident.wrong_price.currency)
+    emailed = uow.orders_told.told_times(iid)
     for seller in sellers:
         view = seller_view(uow, seller_id=int(seller.id), incident_id=iid, policy=policy,
-                           every_case=every_case, money=money)
+                           every_case=every_case, money=money, emailed=emailed)
         if view.orders:
             names = {n.listing_id: n for n in view.listings}
             messages.append(_email(uow, incident, seller, CLOSED, links, names,
@@ -374,28 +375,24 @@ def _ready_values(orders: Sequence[SellerOrder], names: Mapping[int, ListingName
                   lang: str) -> dict[str, object]:
     lines = [_ready_line(o, names, lang) for o in orders[:READY_LINES]]
     count, more = len(orders), max(0, len(orders) - READY_LINES)
+    units = sum(o.quantity for o in orders)
     return {"orders": lines, "count": count, "count_text": f"{count:,}", "more": more,
-            "more_text": f"{more:,}", "units": sum(o.quantity for o in orders),
-            "units_text": f"{sum(o.quantity for o in orders):,}"}
+            "more_text": f"{more:,}", "units": units, "units_text": f"{units:,}"}
 
 
 def _ready_line(o: SellerOrder, names: Mapping[int, ListingName], lang: str) -> str:
     """One order to send, with why; a quantity the desk cut (a keep capped per customer) says
     what was ordered and that the rest was cancelled and refunded, as the seller's page does
     (their own order system still shows the quantity ordered)."""
-    title, why = _title(names, o.listing_id, lang), reason_words(o.reason, lang) if o.reason else ""
+    ko, title = lang == "ko", _title(names, o.listing_id, lang)
     cut = o.placed_quantity - o.quantity if o.placed_quantity else 0
-    if lang == "ko":
-        parts = [why] if why else []
-        if cut:
-            parts.append(f"주문한 {o.placed_quantity}개 중 {cut}개는 취소·환불")
-        return f"주문 {o.order_id}번: {title} {o.quantity}개" + (f" ({'; '.join(parts)})"
-                                                              if parts else "")
-    parts = [why] if why else []
+    parts = [reason_words(o.reason, lang)] if o.reason else []
     if cut:
-        parts.append(f"{o.placed_quantity} ordered; {cut} cancelled and refunded")
-    return (f"order {o.order_id}: {title}, {o.quantity} item{'' if o.quantity == 1 else 's'}"
-            + (f" ({'; '.join(parts)})" if parts else ""))
+        parts.append(f"주문한 {o.placed_quantity}개 중 {cut}개는 취소·환불" if ko
+                     else f"{o.placed_quantity} ordered; {cut} cancelled and refunded")
+    line = (f"주문 {o.order_id}번: {title} {o.quantity}개" if ko
+            else f"order {o.order_id}: {title}, {o.quantity} item{'' if o.quantity == 1 else 's'}")
+    return line + (f" ({'; '.join(parts)})" if parts else "")
 
 
 def _title(names: Mapping[int, ListingName], listing_id: int, lang: str) -> str:

@@ -96,6 +96,8 @@ def tell_incident_sellers_ready(uow: SqlAlchemyUnitOfWork, *, incident_id: int, 
         incident = found.incident
         every_case = uow.cases.for_incident(incident_id)  # read once for every seller
         money = incident_money(uow, incident_id, incident.wrong_price.currency)
+        # read once: what this run records for one seller names none of another's orders
+        emailed = uow.orders_told.told_times(incident_id)
         now = uow.now()
         told, messages = [], []
         for seller_id in listings_by_seller(uow, incident):
@@ -103,7 +105,7 @@ def tell_incident_sellers_ready(uow: SqlAlchemyUnitOfWork, *, incident_id: int, 
             if seller is None or not seller.contact_email:
                 continue
             view = seller_view(uow, seller_id=seller_id, incident_id=incident_id, policy=policy,
-                               every_case=every_case, money=money)
+                               every_case=every_case, money=money, emailed=emailed)
             new = [o for o in view.orders  # each listed once: none already emailed
                    if o.instruction is OrderInstruction.SEND and o.emailed_at is None]
             if not new:
