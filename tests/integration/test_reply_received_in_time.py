@@ -128,3 +128,69 @@ def test_a_call_asked_for_by_a_reply_in_time_takes_the_answer_on_the_call(shop) 
                                         evidence="통화: 취소해 주세요", taken_by="agent:kim",
                                         policy=POLICY)
     assert answered.changed and answered.case.status.value == "resolved"
+
+
+def test_the_window_is_fixed_when_the_default_is_applied_and_later_hours_do_not_reopen_it(
+        shop) -> None:
+    """The deadline job keeps the window it applied the default under (Wednesday's closing,
+    in the plan's row and on the audit log). The centre then declares that Wednesday closed
+    — under the new hours the window would run to Thursday's closing — but on Thursday
+    morning the defaulted orders stay "send" on the seller's page and a reply recorded then is
+    refused: nothing the seller was shown as final goes back to being held."""
+    import dataclasses
+    from datetime import date
+
+    from sagwa.domain.seller_orders import OrderInstruction
+    from sagwa.services.seller_incidents import seller_view
+
+    uow, clock, iid, cases, people, seller_id = _notified(shop)
+    clock.now = datetime(2008, 6, 17, 18, 2, tzinfo=SEOUL)
+    desk_cases.apply_deadline(uow(), incident_id=iid, actor="system", policy=POLICY)
+    wednesday_close = datetime(2008, 6, 18, 18, 0, tzinfo=SEOUL)
+    wednesday_off = dataclasses.replace(POLICY, schedule=dataclasses.replace(
+        POLICY.schedule, closed_dates=frozenset({date(2008, 6, 18)})))
+    with uow() as u:
+        plan = desk_cases.current_plan(u, iid)
+        [defaulted] = [r.event.after for r in u.audit.for_entity("incident", str(iid))
+                       if r.event.action == "incident.defaulted"]
+    assert plan.replies_until == wednesday_close
+    assert defaulted["replies_until"] == wednesday_close.isoformat()
+    # what the new hours alone would give: the next open day after Tuesday is Thursday
+    assert dataclasses.replace(plan, replies_until=None).replies_recorded_by(
+        wednesday_off.schedule) == datetime(2008, 6, 19, 18, 0, tzinfo=SEOUL)
+    # the job running again (a retry) under the new hours leaves the window as it was
+    desk_cases.apply_deadline(uow(), incident_id=iid, actor="system", policy=wednesday_off)
+
+    clock.now = datetime(2008, 6, 19, 9, 30, tzinfo=SEOUL)  # Thursday morning
+    case_id = cases[people[2]]
+    with uow() as u:
+        assert desk_cases.current_plan(u, iid).replies_until == wednesday_close
+        view = seller_view(u, seller_id=seller_id, incident_id=iid, policy=wednesday_off)
+        kept = {int(o.order_id) for o in u.cases.get(case_id).case.orders}
+    shown = {o.order_id: o.instruction for o in view.orders if o.order_id in kept}
+    assert shown and set(shown.values()) == {OrderInstruction.SEND}
+    with pytest.raises(LateChoiceRefused) as late:
+        desk_cases.record_choice(uow(), case_id=case_id, choice="cancel_with_compensation",
+                                 channel="email", evidence="답장: 취소해 주세요",
+                                 taken_by="agent:park", policy=wednesday_off, said_at=REPLIED)
+    assert late.value.details["reason"] == "reply_recorded_too_late"
+    assert late.value.details["recorded_by"] == wednesday_close.isoformat()
+
+
+def test_a_plan_saved_with_another_deadline_drops_the_fixed_window(shop) -> None:
+    """The window belongs to the deadline it was computed for (the repository's rule: the
+    same deadline saved again keeps it)."""
+    import dataclasses
+    from datetime import timedelta
+
+    uow, clock, iid, _cases, _people, _ = _notified(shop)
+    clock.now = datetime(2008, 6, 17, 18, 2, tzinfo=SEOUL)
+    desk_cases.apply_deadline(uow(), incident_id=iid, actor="system", policy=POLICY)
+    with uow() as u:
+        plan = desk_cases.current_plan(u, iid)
+        u.incidents.save_plan(plan, decided_by="operator:lee")
+        assert desk_cases.current_plan(u, iid).replies_until == plan.replies_until
+        u.incidents.save_plan(dataclasses.replace(plan, deadline=plan.deadline
+                                                  + timedelta(days=2)), decided_by="operator:lee")
+        assert desk_cases.current_plan(u, iid).replies_until is None
+        u.rollback()

@@ -127,6 +127,9 @@ def test_an_in_process_worker_that_gives_up_makes_healthz_503(
         caplog: pytest.LogCaptureFixture) -> None:
     from fastapi.testclient import TestClient
 
+    caplog.set_level(logging.DEBUG, logger="procrastinate")
+    caplog.set_level(logging.DEBUG, logger="psycopg")
+
     from sagwa.web.app import create_app
 
     settings = Settings(database_url=_through(committed_database.engine.url, proxy),
@@ -156,4 +159,11 @@ def test_an_in_process_worker_that_gives_up_makes_healthz_503(
     # a heartbeat whose connection died waits that long for another one.
     [went_away] = [r for r in caplog.records
                    if r.getMessage().startswith("the database went away")]
-    assert stopped.created - went_away.created < POOL_WAIT
+    assert stopped.created - went_away.created < POOL_WAIT, _timeline(caplog, went_away)
+
+
+def _timeline(caplog: pytest.LogCaptureFixture, start: logging.LogRecord) -> str:
+    """The worker's, procrastinate's and the pool's lines, in seconds from ``start``."""
+    return "\n".join(f"{r.created - start.created:+.3f} {r.threadName} {r.name}: "
+                     f"{r.getMessage()[:200]}" for r in caplog.records
+                     if r.name.startswith(("sagwa.jobs", "procrastinate", "psycopg")))

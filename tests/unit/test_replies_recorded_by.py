@@ -37,3 +37,22 @@ def test_a_deadline_read_in_utc_is_answered_in_utc_for_the_same_korean_day() -> 
     deadline = datetime(2026, 12, 8, 9, 0, tzinfo=UTC)
     until = replies_recorded_by(SCHEDULE, deadline)
     assert until == datetime(2026, 12, 9, 9, 0, tzinfo=UTC) and until.tzinfo is UTC
+
+
+def test_a_plans_window_is_the_one_fixed_at_the_default_else_the_hours_of_now() -> None:
+    """``IncidentPlan.replies_recorded_by``: the deadline job writes the window it applied the
+    default under (``replies_until``), and hours changed after it do not move it."""
+    import dataclasses
+
+    from sagwa.domain.incident_plan import CustomerOption, DefaultAction, IncidentPlan
+    from sagwa.domain.money import Money
+
+    tuesday = datetime(2026, 12, 8, 18, 0, tzinfo=SEOUL)
+    plan = IncidentPlan(7, frozenset({CustomerOption.KEEP}), tuesday, DefaultAction.KEEP, 100, 0,
+                        datetime(2026, 12, 5, 22, 0, tzinfo=SEOUL), Money(185_000, "KRW"))
+    wednesday_off = dataclasses.replace(SCHEDULE, closed_dates=frozenset({
+        datetime(2026, 12, 9).date()}))
+    assert plan.replies_recorded_by(SCHEDULE) == datetime(2026, 12, 9, 18, 0, tzinfo=SEOUL)
+    assert plan.replies_recorded_by(wednesday_off) == datetime(2026, 12, 10, 18, 0, tzinfo=SEOUL)
+    fixed = dataclasses.replace(plan, replies_until=datetime(2026, 12, 9, 18, 0, tzinfo=SEOUL))
+    assert fixed.replies_recorded_by(wednesday_off) == datetime(2026, 12, 9, 18, 0, tzinfo=SEOUL)

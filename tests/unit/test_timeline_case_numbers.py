@@ -49,3 +49,22 @@ def test_a_grouped_steps_cases_come_in_number_order_from_the_report() -> None:
     assert entry.case_ids == ("9", "10", "100")
     [row] = timeline_rows([entry], "en")
     assert row.case_ids == (9, 10, 100) and row.subject == "3 cases · #9, #10, #100"
+
+
+def test_the_deadline_step_says_until_when_replies_that_came_in_time_are_recorded() -> None:
+    """``incident.defaulted`` records the reply window it fixed (``desk_cases.apply_deadline``):
+    the page and the plain-text timeline say it in Korea time."""
+    from types import SimpleNamespace
+
+    from sagwa.services.desk_report import _timeline
+
+    records = [SimpleNamespace(occurred_at=AT, actor="sagwa:deadline",
+                               action="incident.defaulted", entity_type="incident",
+                               entity_id="3", after={"cases": 4, "messages": 4, "never_told": 0,
+                                                     "replies_until": "2026-12-09T18:00:00+09:00"})]
+    [entry] = _timeline(records)
+    assert entry.detail == "cases=4, messages=4, replies_until=2026-12-09 18:00"
+    [ko] = timeline_rows([entry], "ko")
+    [en] = timeline_rows([entry], "en")
+    assert ko.detail.endswith("기한까지 온 답장 기록 마감 2026-12-09 18:00")
+    assert "replies that came in time recorded until" in en.detail

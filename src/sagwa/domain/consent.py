@@ -241,7 +241,7 @@ def record_choice(case: Case, consent: ConsentRecord, plan: IncidentPlan, *,
                   replies_until: datetime | None = None) -> Case:
     """The case with this choice recorded, per the rules in the module docstring.
     ``replies_until``: until when a reply that reached us by the deadline may still be recorded
-    as in time (``contact_hours.replies_recorded_by``; None: for ever)."""
+    as in time (``IncidentPlan.replies_recorded_by``; None: for ever)."""
     check_belongs(case, consent, plan)
     check_channel(consent)
     check_said_at(consent)

@@ -45,6 +45,7 @@ from sagwa.domain.contact_hours import (
     contact_time_between,
     last_closing_before,
     next_contact_time,
+    replies_recorded_by,
     require_aware,
     within_hours,
 )
@@ -93,10 +94,22 @@ class IncidentPlan:
     discount_pct: int | None = None
     keep_max_units: int | None = None
     accept_late_choices: bool = False
+    #: until when a reply that reached us by the deadline may be recorded, as fixed when the
+    #: deadline's default was applied (None before: :meth:`replies_recorded_by` computes it)
+    replies_until: datetime | None = None
 
     @property
     def currency(self) -> str:
         return self.correct_price.currency
+
+    def replies_recorded_by(self, schedule: ContactSchedule) -> datetime:
+        """Until when a reply by email or text that reached us by the deadline may still be
+        recorded as in time: the window fixed when the default was applied, else the one the
+        contact centre's hours give now (``contact_hours.replies_recorded_by``) — so the hours
+        changed later cannot reopen a window that has closed."""
+        if self.replies_until is not None:
+            return self.replies_until
+        return replies_recorded_by(schedule, self.deadline)
 
     def offers(self, option: CustomerOption | str) -> bool:
         return option in self.options

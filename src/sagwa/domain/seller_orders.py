@@ -83,7 +83,7 @@ def order_instruction(case: Case, order: OrderRecord, plan: IncidentPlan | None,
     (``domain.difference``); ``call_made``: a call since the deadline reached the customer;
     ``unreachable``: the desk gave up calling them and no call reached them since;
     ``replies_until``: until when a reply by email or text that reached us by the deadline may
-    still be recorded (``contact_hours.replies_recorded_by``): the keep default's orders are
+    still be recorded (``IncidentPlan.replies_recorded_by``): the keep default's orders are
     held until then (a reply recorded the morning after could still cancel one)."""
     if order.status == OrderStatus.CANCELLED.value:
         return OrderInstruction.DO_NOT_SEND

@@ -55,7 +55,7 @@ from sagwa.domain.consent import (
 from sagwa.domain.consent import (
     record_choice as record_on_case,
 )
-from sagwa.domain.contact_hours import is_open, may_contact, next_opening, replies_recorded_by
+from sagwa.domain.contact_hours import is_open, may_contact, next_opening
 from sagwa.domain.incident_plan import (
     CustomerOption,
     DefaultAction,
@@ -185,7 +185,7 @@ def record_choice(uow: SqlAlchemyUnitOfWork, *, case_id: int, choice: CustomerOp
             if deadline_passed(plan, now):
                 _require_not_emailed_to_send(uow, row.case)
         updated = record_on_case(row.case, consent, plan, replies_until=(
-            replies_recorded_by(policy.schedule, plan.deadline) if said_at is not None
+            plan.replies_recorded_by(policy.schedule) if said_at is not None
             else None))
         if updated == row.case:  # the same answer again: absorbed, its words kept
             if _note_repeat(uow, row.case, consent, now):
@@ -782,6 +782,9 @@ def apply_deadline(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,
                                reason="deadline_not_passed")
         moved = _move(uow, incident_id, UNANSWERED, CaseTrigger.DEADLINE_PASSED, actor,
                       "case.defaulted", now)
+        # the reply window under the hours of now, kept: hours changed later do not move it
+        replies_until = uow.incidents.fix_reply_window(
+            incident_id, plan.replies_recorded_by(policy.schedule))
         # owed a call with no phone number to call: told so now, instead of "we will call"
         no_phone = uow.reads.owed_without_phone(incident_id) if moved else []
         unwritten = set(no_phone)  # not sent the deadline's own message
@@ -806,7 +809,10 @@ def apply_deadline(uow: SqlAlchemyUnitOfWork, *, incident_id: int, actor: str,
                                         after={"cases": sum(len(i) for i in moved.values()),
                                                "messages": queued,
                                                "never_told": len(untold),
-                                               "no_phone": len(no_phone)}), now)
+                                               "no_phone": len(no_phone),
+                                               "replies_until": replies_until.astimezone(
+                                                   SEOUL).isoformat()}),
+                             now)
         uow.commit()
         return sum(len(ids) for ids in moved.values())
 

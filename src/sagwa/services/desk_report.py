@@ -37,7 +37,7 @@ CASE_STATES = ("open", "notified", "escalated", "chosen", "defaulted", "resolved
 #: in the order a reader wants them (``facts`` itself keeps the record's order).
 TIMELINE_FACTS = ("status", "new_cases", "cases", "messages", "send_at", "deadline", "version",
                   "lang", "observed", "reason", "units", "refunded", "difference", "why",
-                  "email_change")
+                  "email_change", "replies_until")
 #: The ``why`` of a case step the timeline says (the desk gave up calling for want of a number,
 #: or owes the call again with a new one); steps with different ones are not grouped together.
 CASE_WHYS = (NO_PHONE, PHONE_ADDED, PHONE_CHANGED)

@@ -17,7 +17,6 @@ from datetime import datetime
 from typing import Any
 
 from sagwa.adapters.db.incident_repo import CaseRow, IncidentRow
-from sagwa.domain.contact_hours import replies_recorded_by
 from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
 from sagwa.domain.incidents import CaseStatus, Incident, IncidentStatus
 from sagwa.domain.money import Money
@@ -193,7 +192,7 @@ def seller_view(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: int,
     now = uow.now()
     # a reply that reached us by the deadline may be recorded until then: the keep default's
     # orders are held till it passes
-    replies_until = replies_recorded_by(policy.schedule, plan.deadline) if plan else None
+    replies_until = plan.replies_recorded_by(policy.schedule) if plan else None
     if emailed is None:
         emailed = uow.orders_told.told_times(incident_id)
     orders: list[SellerOrder] = []

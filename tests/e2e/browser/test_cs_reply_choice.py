@@ -118,6 +118,9 @@ def test_after_the_default_a_reply_that_came_in_time_counts_until_the_next_days_
     assert 'data-status="defaulted"' in page
     assert "답변 기한이 지나 기본 처리가 적용되었습니다" in page
     assert f"{until.astimezone(SEOUL):%Y-%m-%d %H:%M}까지 기록할 수 있습니다" in page
+    # the call card beside it says a call can no longer change it, the form still can
+    assert "이 건에는 전화로 선택을 더 기록할 수 없습니다" in page
+    assert 'data-reply-still' in page and f'href="/cs/cases/{case_id}#reply-choice"' in page
     late = _reply(client, case_id, page, received_at=local_input(world.deadline
                                                                   + timedelta(minutes=5)))
     assert late.status_code == 409  # came after the deadline: the default stands
@@ -137,6 +140,7 @@ def test_after_the_default_a_reply_that_came_in_time_counts_until_the_next_days_
     other = world.cases["Alex Kim"]
     gone = later.get(f"/cs/cases/{other}").text
     assert 'id="reply-choice"' not in gone
+    assert "data-reply-still" not in gone and "이 건에는 선택을 더 기록할 수 없습니다" in unescape(gone)
     refused = _reply(later, other, gone, received_at=came)
     assert refused.status_code == 409
     assert "다음 영업일 마감까지 기록해야 합니다" in unescape(refused.text)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import case as sa_case
 
 from sagwa.adapters.db.bulk import among
 from sagwa.adapters.db.tables import (
@@ -228,8 +229,21 @@ class IncidentRepository:
         if exists is None:
             self.conn.execute(insert(incident_plans).values(incident_id=plan.incident_id, **values))
         else:
+            # a reply window fixed under another deadline is not this plan's
+            kept = sa_case((incident_plans.c.deadline == plan.deadline,
+                            incident_plans.c.replies_until), else_=None)
             self.conn.execute(update(incident_plans).where(
-                incident_plans.c.incident_id == plan.incident_id).values(**values))
+                incident_plans.c.incident_id == plan.incident_id).values(
+                    replies_until=kept, **values))
+
+    def fix_reply_window(self, incident_id: int, replies_until: datetime) -> datetime:
+        """Write until when a reply that reached us by the deadline may be recorded, unless it
+        is written already; the window that stands."""
+        self.conn.execute(update(incident_plans).where(
+            incident_plans.c.incident_id == incident_id,
+            incident_plans.c.replies_until.is_(None)).values(replies_until=replies_until))
+        return self.conn.execute(select(incident_plans.c.replies_until).where(
+            incident_plans.c.incident_id == incident_id)).scalar_one()
 
     def plan(self, incident_id: int, correct_price: Money) -> IncidentPlan | None:
         row = self.conn.execute(select(incident_plans).where(
@@ -244,7 +258,7 @@ class IncidentRepository:
             cancel_compensation=(Money(row.cancel_compensation_minor, POINTS_CURRENCY)
                                  if row.cancel_compensation_minor is not None else None),
             discount_pct=row.discount_pct, keep_max_units=row.keep_max_units,
-            accept_late_choices=row.accept_late_choices)
+            accept_late_choices=row.accept_late_choices, replies_until=row.replies_until)
 
     def plan_decided_by(self, incident_id: int) -> str | None:
         return self.conn.execute(select(incident_plans.c.decided_by).where(

@@ -293,6 +293,9 @@ incident_plans = Table(
     Column("accept_late_choices", Boolean, nullable=False),
     Column("decided_by", Text, nullable=False),
     Column("decided_at", DateTime(timezone=True), nullable=False),
+    # until when a reply that reached us by the deadline may be recorded, fixed when the
+    # deadline's default was applied (0035; NULL before: computed from the desk's hours)
+    Column("replies_until", DateTime(timezone=True)),
 )
 
 cases = Table(

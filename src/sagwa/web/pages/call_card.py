@@ -70,7 +70,7 @@ class CallCard:
     #: The case's notes marked "follow-up needed", open or resolved (``desk_follow_ups``).
     follow_ups: tuple[NoteFollowUp, ...] = ()
     #: Until when a reply by email or text that reached us by the deadline may still be
-    #: recorded (``contact_hours.replies_recorded_by``); None where the card is not on the
+    #: recorded (``IncidentPlan.replies_recorded_by``); None where the card is not on the
     #: case page (the call list records calls, not replies).
     replies_until: datetime | None = None
 

@@ -25,7 +25,6 @@ from sagwa.adapters.db.incident_repo import CaseRow
 from sagwa.domain.access_records import ACCESS_NOT_RECORDED
 from sagwa.domain.call_attempts import MAX_CALLBACK_AHEAD
 from sagwa.domain.cancel_instead import replaceable_by_cancel
-from sagwa.domain.contact_hours import replies_recorded_by
 from sagwa.domain.incident_plan import CustomerOption
 from sagwa.domain.money import format_money
 from sagwa.domain.note_follow_ups import NoteFollowUp
@@ -195,7 +194,7 @@ def case_context(uow: SqlAlchemyUnitOfWork, policy: DeskPolicy, case_id: int) ->
         state = answer_state(facts, now)
     plan = facts.plan
     card = CallCard(queued, facts, attempts, on_list, state, calls, instead, now, due, asked,
-                    replies_until=(replies_recorded_by(policy.schedule, plan.deadline)
+                    replies_until=(plan.replies_recorded_by(policy.schedule)
                                    if plan is not None else None))
     # what the customer was sent, for a live call ("did you get our message?": a CS walk had
     # only the API to ask)

@@ -1,7 +1,7 @@
 """The agent records a choice the customer sent by replying to our email or text, with when the
 reply reached us (``desk_cases.record_choice``'s ``said_at``): a reply that came by the answer
 deadline counts though recorded after it — the next morning, after the deadline's default —
-until the close of the contact centre's next open day (``contact_hours.replies_recorded_by``;
+until the close of the contact centre's next open day (``IncidentPlan.replies_recorded_by``;
 then the default stands and the seller may send). Before, only the JSON API took a reply's
 time: on the case page an agent could record a choice only as given on the phone, now.
 

@@ -92,8 +92,10 @@ def _detail(facts: Mapping[str, Any], vocabulary: str | None, lang: str,
         value = str(raw)
         if key == "status" and vocabulary:
             said.append(f"{_t(lang, '상태', 'status')}: {label(vocabulary, value, lang)}")
-        elif key in ("send_at", "deadline"):
-            ko, en = ("발송", "sending") if key == "send_at" else ("답변 기한", "deadline")
+        elif key in ("send_at", "deadline", "replies_until"):
+            ko, en = {"send_at": ("발송", "sending"), "deadline": ("답변 기한", "deadline"),
+                      "replies_until": ("기한까지 온 답장 기록 마감",
+                                        "replies that came in time recorded until")}[key]
             said.append(f"{_t(lang, ko, en)} {_when(raw, lang)}")
         elif key == "why":
             said.append(label("why", value, lang))
