@@ -29,6 +29,7 @@ from sagwa.web.api import (
     ledger,
     market,
     messages,
+    metrics,
     price_blocks,
     refunds,
     review,
@@ -125,7 +126,7 @@ def create_app(settings: Settings, *, database: Database | None = None,
     for router in (catalog.router, market.router, review.router, incidents.router,
                    cases.router, follow_ups.router, messages.router, ledger.router,
                    seller_incidents.router, price_blocks.router, case_messages.router,
-                   refunds.router):
+                   refunds.router, metrics.router):
         # strict_query: a query parameter the route does not take is refused, not ignored
         app.include_router(router, responses=ERROR_RESPONSES,
                            dependencies=[Depends(strict_query)])
