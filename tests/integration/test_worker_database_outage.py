@@ -141,6 +141,9 @@ def test_an_in_process_worker_that_gives_up_makes_healthz_503(
     try:
         with TestClient(create_app(settings, database=committed_database)) as client:
             assert client.get("/healthz").json()["worker"] == "running"
+            # past its start-up (registered, its queues written, its side tasks beating): a
+            # worker cut while it starts is not what this test is about
+            _wait_for(lambda: _beating(committed_database), 20, "the worker's first heartbeat")
             proxy.cut()  # and never restored
             _wait_for(lambda: not worker.running, 40, "the worker to give up")
             answer = client.get("/healthz")
@@ -160,6 +163,15 @@ def test_an_in_process_worker_that_gives_up_makes_healthz_503(
     [went_away] = [r for r in caplog.records
                    if r.getMessage().startswith("the database went away")]
     assert stopped.created - went_away.created < POOL_WAIT, _timeline(caplog, went_away)
+
+
+def _beating(db: Database) -> bool:
+    """Whether a worker has sent a heartbeat since it wrote its queues (``_say_queues``, just
+    before its side tasks start)."""
+    with db.engine.connect() as conn:
+        return bool(conn.execute(text(
+            "SELECT count(*) FROM procrastinate_workers w JOIN worker_queues q "
+            "ON q.worker_id = w.id WHERE w.last_heartbeat > q.started_at")).scalar_one())
 
 
 def _timeline(caplog: pytest.LogCaptureFixture, start: logging.LogRecord) -> str:

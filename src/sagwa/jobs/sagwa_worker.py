@@ -59,6 +59,36 @@ LOST_POOL_WAIT = 1.0
 T = TypeVar("T")
 
 
+#: How often :func:`cancel_within` cancels again a task that has not ended.
+CANCEL_AGAIN_EVERY = 0.1
+
+
+async def cancel_within(task: asyncio.Task[Any], seconds: float) -> None:
+    """Cancel ``task`` and wait up to ``seconds`` for it to end, cancelling it again every
+    :data:`CANCEL_AGAIN_EVERY` s: a cancellation can be lost (on Python 3.11,
+    ``asyncio.wait_for`` — under the pool's wait for a connection — drops one that lands as
+    its wait ends), and the task then went on to wait ``POOL_WAIT`` for a connection the gone
+    database could not give, the stopping worker waiting with it. A task still running after
+    ``seconds`` is left to end on its own; whatever it ends with is taken (not logged as
+    never retrieved). Never raises the task's exception."""
+    loop = asyncio.get_running_loop()
+    until = loop.time() + seconds
+    while not task.done():
+        left = until - loop.time()
+        if left <= 0:
+            _log.debug("a task did not end %.1f s after it was cancelled; left to end", seconds)
+            task.add_done_callback(_take_outcome)
+            return
+        task.cancel()
+        await asyncio.wait((task,), timeout=min(CANCEL_AGAIN_EVERY, left))
+    _take_outcome(task)
+
+
+def _take_outcome(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled():
+        task.exception()
+
+
 class DatabaseLost(Exception):
     """A query given up because the worker was told the database is gone."""
 
@@ -186,9 +216,7 @@ class SagwaWorker(Worker):
             lost.cancel()
             if not task.done():
                 gave_up = True
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+                await cancel_within(task, LOST_POOL_WAIT)
         if gave_up:
             raise DatabaseLost(self._lost_because)
         return task.result()

@@ -38,7 +38,7 @@ from sagwa.config import Settings
 from sagwa.errors import SagwaError
 from sagwa.jobs.app import app, connector_for
 from sagwa.jobs.runtime import DeliveryRuntime
-from sagwa.jobs.sagwa_worker import SagwaWorker
+from sagwa.jobs.sagwa_worker import LOST_POOL_WAIT, SagwaWorker, cancel_within
 from sagwa.jobs.supervisor import WorkerSupervisor, quiet_outage_lines
 from sagwa.jobs.tasks import DeliverLater
 
@@ -141,9 +141,8 @@ async def _run_with_recovery(worker: Worker, options: WorkerOptions,
         await run
     finally:
         if recovery is not None:
-            recovery.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await recovery
+            # bounded: its query may wait POOL_WAIT for a connection of a gone database
+            await cancel_within(recovery, LOST_POOL_WAIT)
 
 
 async def recover_stalled_jobs(app: App, stalled_after: float) -> int:
