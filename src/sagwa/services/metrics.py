@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from sagwa import __version__
 from sagwa.adapters.db.database import is_database_gone
-from sagwa.adapters.db.metrics_reads import MetricsReading, read_metrics
+from sagwa.adapters.db.metrics_reads import MetricsReading
 from sagwa.adapters.senders.no_sms import NOT_SENT
 from sagwa.errors import DatabaseUnavailable, SagwaError
 from sagwa.services.health import OVERDUE_AFTER, WORKERS_ALIVE_WITHIN
@@ -60,8 +60,8 @@ def collect_metrics(uow_factory: Callable[[], SqlAlchemyUnitOfWork], *, worker_s
     ]
     try:
         with uow_factory() as uow:
-            reading = read_metrics(uow.conn, queues=queues,
-                                   alive_within_seconds=WORKERS_ALIVE_WITHIN.total_seconds())
+            reading = uow.metrics.reading(
+                queues=queues, alive_within_seconds=WORKERS_ALIVE_WITHIN.total_seconds())
             health = uow.outbox.health_counts(uow.now(), overdue_after=OVERDUE_AFTER,
                                               by_design=(NOT_SENT,))
     except (SQLAlchemyError, SagwaError, OSError) as exc:

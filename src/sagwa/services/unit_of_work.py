@@ -33,6 +33,7 @@ from sagwa.adapters.db.job_queue import JobQueue
 from sagwa.adapters.db.ledger_repo import LedgerRepository
 from sagwa.adapters.db.login_failures_repo import LoginFailureRepository
 from sagwa.adapters.db.market_repo import MarketRepository
+from sagwa.adapters.db.metrics_reads import MetricsReads
 from sagwa.adapters.db.outbox_repo import OutboxRepository
 from sagwa.adapters.db.personal_data_repo import PersonalDataRepository
 from sagwa.adapters.db.read_repo import ReadRepository
@@ -79,6 +80,7 @@ class SqlAlchemyUnitOfWork:
     erasure_requests: ErasureRequestRepository
     outbox: OutboxRepository
     orders_told: SellerOrdersToldRepository
+    metrics: MetricsReads
     users: UserRepository
     login_failures: LoginFailureRepository
     reads: ReadRepository
@@ -111,6 +113,7 @@ class SqlAlchemyUnitOfWork:
         self.erasure_requests = ErasureRequestRepository(conn)
         self.outbox = OutboxRepository(conn)
         self.orders_told = SellerOrdersToldRepository(conn)
+        self.metrics = MetricsReads(conn)
         self.users = UserRepository(conn)
         self.login_failures = LoginFailureRepository(conn)
         self.reads = ReadRepository(conn)

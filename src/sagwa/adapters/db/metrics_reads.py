@@ -69,6 +69,16 @@ class MetricsReading:
     held_oldest_seconds: float = 0.0
 
 
+class MetricsReads:
+    """The unit of work's ``metrics``: :func:`read_metrics` on its connection."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def reading(self, *, queues: Sequence[str], alive_within_seconds: float) -> MetricsReading:
+        return read_metrics(self.conn, queues=queues, alive_within_seconds=alive_within_seconds)
+
+
 def read_metrics(conn: Connection, *, queues: Sequence[str],
                  alive_within_seconds: float, timeout_ms: int = 5000) -> MetricsReading:
     """The reading (see :class:`MetricsReading`), each query cut off after ``timeout_ms``."""

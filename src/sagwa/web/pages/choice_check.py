@@ -4,6 +4,7 @@ comes at the form, beside what was typed, and never after the read-back to the c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sagwa.domain.consent import ConsentRecord
@@ -20,13 +21,22 @@ def phone_choice_refusal(card: CallCard, *, choice: str, words: str, actor: str,
     own check (``consent.record_choice``: the customer's words), tried on the case as read."""
     if not card.takes_choice:
         return _no_more_choice(card)
-    if choice not in dict(card.choice_options("ko")):
+    row = card.case.row.case
+    return _trial(card, choice, card.choice_options("ko"), lambda: ConsentRecord(
+        row.case_id, row.customer_id, choice, "phone", now, words, actor))
+
+
+def _trial(card: CallCard, choice: str, offered: list[tuple[str, str]],
+           consent: Callable[[], ConsentRecord], *,
+           replies_until: datetime | None = None) -> SagwaError | None:
+    """``choice`` not ``offered``, else the domain's refusal of ``consent()`` on the case as
+    read (``consent.record_choice``, tried, nothing written), else None."""
+    if choice not in dict(offered):
         return InvalidInput(f"{choice!r} is not offered on case {card.queued.case_id}",
                             field="choice", reason="option_not_offered")
-    row = card.case.row.case
     try:
-        record_on_case(row, ConsentRecord(row.case_id, row.customer_id, choice, "phone", now,
-                                          words, actor), card.case.plan)
+        record_on_case(card.case.row.case, consent(), card.case.plan,
+                       replies_until=replies_until)
     except SagwaError as exc:
         return exc
     return None
@@ -54,14 +64,7 @@ def reply_choice_refusal(card: CallCard, *, choice: str, words: str, actor: str,
     if not card.takes_reply and card.state != DEFAULTED:  # chosen, or the incident closed
         return _no_more_choice(card)
     # defaulted: the domain says whether the reply came too late or is recorded too late
-    if choice not in dict(card.reply_options("ko")):
-        return InvalidInput(f"{choice!r} is not offered on case {card.queued.case_id}",
-                            field="choice", reason="option_not_offered")
     row = card.case.row.case
-    try:
-        record_on_case(row, ConsentRecord(row.case_id, row.customer_id, choice, channel, now,
-                                          words, actor, said_at=said_at), card.case.plan,
-                       replies_until=card.replies_until)
-    except SagwaError as exc:
-        return exc
-    return None
+    return _trial(card, choice, card.reply_options("ko"), lambda: ConsentRecord(
+        row.case_id, row.customer_id, choice, channel, now, words, actor, said_at=said_at),
+        replies_until=card.replies_until)
