@@ -169,6 +169,12 @@ class Settings(BaseSettings):
         default=24.0, gt=0, le=24 * 14,
         description="How long a message is retried after temporary failures (the mail server "
                     "down, a timeout, SMTP 4xx) before it is marked failed.")
+    metrics_token: str | None = Field(
+        default=None, repr=False, min_length=32,
+        description="A bearer token that may read /api/metrics and nothing else, checked "
+                    "without the database (so a scrape still answers sagwa_database_up 0 when "
+                    "it is down); at least 32 characters. Unset: only an admin's API token "
+                    "reads the metrics. Never printed.")
     max_body_bytes: int = Field(
         default=1_048_576, ge=16_384, le=256 * 1_048_576,
         description="The largest request body the web app reads (bytes); larger ones get 413.")

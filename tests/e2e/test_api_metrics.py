@@ -9,14 +9,18 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 from test_api_access import ApiClientFor, refused
 from test_api_healthz import register_a_worker
 
+from sagwa.adapters.db.database import Database
+from sagwa.config import Settings
 from sagwa.services.outbox import enqueue_message
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
+from sagwa.testing.ports import free_port
 from sagwa.testing.wrong_price import ipod_listed_at_wrong_price
+from sagwa.web.app import create_app
 
 pytestmark = pytest.mark.e2e
 
@@ -60,6 +64,10 @@ def test_a_job_a_message_and_a_held_change_show_up_in_the_next_scrape(
     assert before[("sagwa_jobs", (("queue", "messages"), ("status", "todo")))] == 0
     assert before[("sagwa_queue_workers", (("queue", "desk"),))] == 0
     assert before[("sagwa_price_changes_held", ())] == 0
+    # every status is a series from the start (a series that appears only when non-zero
+    # breaks an alert on it)
+    assert before[("sagwa_open_cases", (("status", "notified"),))] == 0
+    assert before[("sagwa_incidents", (("status", "notifying"),))] == 0
 
     uow = lambda: SqlAlchemyUnitOfWork(session_factory)
     listed = ipod_listed_at_wrong_price(uow)
@@ -97,3 +105,30 @@ def test_a_job_a_message_and_a_held_change_show_up_in_the_next_scrape(
     # a worker that did not say which queues it takes takes them all
     assert {q: after[("sagwa_queue_workers", (("queue", q),))]
             for q in ("messages", "desk", "market")} == {"messages": 1, "desk": 1, "market": 1}
+
+
+def test_the_metrics_token_reads_them_with_the_database_down_and_nothing_else(
+        test_settings: Settings, client_for: ApiClientFor) -> None:
+    """``SAGWA_METRICS_TOKEN`` is checked without the database: a scrape with the database
+    gone still answers, ``sagwa_database_up 0``. It opens no other door."""
+    token = "m" * 40
+    settings = test_settings.model_copy(update={"metrics_token": token})
+    gone = Database(create_engine(f"postgresql+psycopg://sagwa@127.0.0.1:{free_port()}/gone"),
+                    embedded=False)
+    with TestClient(create_app(settings, database=gone),
+                    headers={"Authorization": f"Bearer {token}"}) as scraper:
+        samples = _scrape(scraper)
+        assert samples[("sagwa_database_up", ())] == 0
+        assert ("sagwa_jobs", (("queue", "messages"), ("status", "todo"))) not in samples
+        # an API token needs the database to be checked
+        refused(scraper.get("/api/metrics", headers={"Authorization": "Bearer sgw_" + "x" * 40}),
+                503, "database_unavailable")
+    anyone = client_for(None)
+    refused(anyone.get("/api/metrics", headers={"Authorization": f"Bearer {token}"}), 401,
+            "unauthenticated", "token_unknown")  # this app has no metrics token set
+    with TestClient(create_app(settings, database=anyone.app.state.database),
+                    headers={"Authorization": f"Bearer {token}"}) as scraper:
+        assert _scrape(scraper)[("sagwa_database_up", ())] == 1
+        refused(scraper.get("/api/incidents"), 401, "unauthenticated", "token_unknown")
+        refused(scraper.get("/api/metrics", headers={"Authorization": "Bearer " + "y" * 40}),
+                401, "unauthenticated", "token_unknown")

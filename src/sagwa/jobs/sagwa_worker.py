@@ -69,14 +69,19 @@ async def cancel_within(task: asyncio.Task[Any], seconds: float) -> None:
     ``asyncio.wait_for`` — under the pool's wait for a connection — drops one that lands as
     its wait ends), and the task then went on to wait ``POOL_WAIT`` for a connection the gone
     database could not give, the stopping worker waiting with it. A task still running after
-    ``seconds`` is left to end on its own; whatever it ends with is taken (not logged as
-    never retrieved). Never raises the task's exception."""
+    ``seconds`` is left to end on its own (said at WARNING; a reference kept until it ends);
+    an error it ends with is taken (not "never retrieved") and logged unless it says the
+    database is gone. Never raises the task's exception. For a worker that lost its database,
+    or after one cancellation had its time: on a healthy one, a second cancellation interrupts
+    psycopg's cancelling of the query on the server, which then drops the connection."""
     loop = asyncio.get_running_loop()
     until = loop.time() + seconds
     while not task.done():
         left = until - loop.time()
         if left <= 0:
-            _log.debug("a task did not end %.1f s after it was cancelled; left to end", seconds)
+            _log.warning("%s did not end %.1f s after it was cancelled; left to end on its own",
+                         task.get_name(), seconds)
+            _LEFT.add(task)
             task.add_done_callback(_take_outcome)
             return
         task.cancel()
@@ -84,9 +89,18 @@ async def cancel_within(task: asyncio.Task[Any], seconds: float) -> None:
     _take_outcome(task)
 
 
+#: Tasks :func:`cancel_within` left to end on their own, kept until they do.
+_LEFT: set[asyncio.Task[Any]] = set()
+
+
 def _take_outcome(task: asyncio.Task[Any]) -> None:
-    if not task.cancelled():
-        task.exception()
+    _LEFT.discard(task)
+    if task.cancelled():
+        return
+    exc = task.exception()
+    if exc is not None and not is_database_gone(exc) and not isinstance(exc, DatabaseLost):
+        _log.warning("%s ended with an error after it was cancelled: %s", task.get_name(),
+                     first_line(exc))
 
 
 class DatabaseLost(Exception):
@@ -218,6 +232,9 @@ class SagwaWorker(Worker):
                 gave_up = True
                 await cancel_within(task, LOST_POOL_WAIT)
         if gave_up:
+            ended = task.exception() if task.done() and not task.cancelled() else None
+            if ended is not None and not is_database_gone(ended):
+                raise ended  # its own error, raised as it ended (a job finished elsewhere)
             raise DatabaseLost(self._lost_because)
         return task.result()
 

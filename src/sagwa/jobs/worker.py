@@ -141,7 +141,11 @@ async def _run_with_recovery(worker: Worker, options: WorkerOptions,
         await run
     finally:
         if recovery is not None:
-            # bounded: its query may wait POOL_WAIT for a connection of a gone database
+            # cancelled once, as any task; if it has not ended after LOST_POOL_WAIT (a lost
+            # cancellation, its query waiting POOL_WAIT for a connection of a gone database),
+            # again until it does, within a bound
+            recovery.cancel()
+            await asyncio.wait((recovery,), timeout=LOST_POOL_WAIT)
             await cancel_within(recovery, LOST_POOL_WAIT)
 
 

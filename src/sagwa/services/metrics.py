@@ -19,8 +19,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from sagwa import __version__
 from sagwa.adapters.db.database import is_database_gone
-from sagwa.adapters.db.metrics_reads import MetricsReading
+from sagwa.adapters.db.metrics_reads import WORKING_STATUSES, MetricsReading
 from sagwa.adapters.senders.no_sms import NOT_SENT
+from sagwa.domain.incidents import CaseStatus
 from sagwa.errors import DatabaseUnavailable, SagwaError
 from sagwa.services.health import OVERDUE_AFTER, WORKERS_ALIVE_WITHIN
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -31,7 +32,6 @@ Labels = tuple[tuple[str, str], ...]
 WORKER_STATES = ("separate", "running", "reconnecting", "stopped")
 OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "withdrawn")
 CHANNELS = ("email", "sms")
-JOB_STATUSES = ("todo", "doing", "succeeded", "failed", "cancelled", "aborting", "aborted")
 INCIDENT_STATUSES = ("draft", "declared", "scoped", "planned", "notifying", "closed")
 
 
@@ -77,14 +77,14 @@ def collect_metrics(uow_factory: Callable[[], SqlAlchemyUnitOfWork], *, worker_s
 
 def _database_families(reading: MetricsReading, health: dict[str, int],
                        queues: Sequence[str]) -> list[Family]:
-    job_statuses = list(JOB_STATUSES) + sorted(
-        {status for _queue, status in reading.jobs if status not in JOB_STATUSES})
+    case_statuses = [s.value for s in CaseStatus] + sorted(
+        set(reading.open_cases) - {s.value for s in CaseStatus})
     job_queues = list(queues) + sorted({q for q, _s in reading.jobs if q not in queues})
     return [
-        Family("sagwa_jobs", "Jobs in the queue table, per queue and status (succeeded and "
-               "failed jobs stay until pruned).",
+        Family("sagwa_jobs", "Jobs waiting (todo: due or scheduled later) or running (doing), "
+               "per queue.",
                [((("queue", q), ("status", s)), float(reading.jobs.get((q, s), 0)))
-                for q in job_queues for s in job_statuses]),
+                for q in job_queues for s in WORKING_STATUSES]),
         Family("sagwa_job_oldest_due_seconds", "How long the oldest job due to run has waited "
                "on each queue (0 with none): rising while workers are alive means a stuck job "
                "or too few workers.",
@@ -109,7 +109,7 @@ def _database_families(reading: MetricsReading, health: dict[str, int],
                [((("status", s),), float(reading.incidents.get(s, 0)))
                 for s in INCIDENT_STATUSES]),
         Family("sagwa_open_cases", "Customers' cases of incidents not closed, per status.",
-               [((("status", s),), float(n)) for s, n in sorted(reading.open_cases.items())]),
+               [((("status", s),), float(reading.open_cases.get(s, 0))) for s in case_statuses]),
         Family("sagwa_price_changes_held", "Price changes the guard held, waiting for a "
                "reviewer.", [((), float(reading.held_price_changes))]),
         Family("sagwa_price_changes_held_oldest_seconds", "How long the oldest held price "

@@ -19,37 +19,48 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    Text,
     and_,
-    cast,
     extract,
     func,
     or_,
     select,
 )
+from sqlalchemy.dialects.postgresql import ENUM
 
 from sagwa.adapters.db.tables import cases, incidents, outbox, price_changes, worker_queues
 from sagwa.adapters.db.worker_heartbeats import WORKERS_TABLE
 
 _procrastinate = MetaData()
+# procrastinate's own enum types (created by its SQL, never by sagwa): compared as themselves,
+# so its partial indexes (``WHERE status = 'todo'``) serve the queries
+_JOB_STATUS = ENUM("todo", "doing", "succeeded", "failed", "cancelled", "aborting", "aborted",
+                   name="procrastinate_job_status", create_type=False)
+_EVENT_TYPE = ENUM("deferred", "started", "deferred_for_retry", "failed", "succeeded",
+                   "cancelled", "abort_requested", "aborted", "scheduled", "retried",
+                   name="procrastinate_job_event_type", create_type=False)
 _jobs = Table("procrastinate_jobs", _procrastinate,
               Column("id", BigInteger, primary_key=True),
               Column("queue_name", String, nullable=False),
-              Column("status", String, nullable=False),
+              Column("status", _JOB_STATUS, nullable=False),
               Column("scheduled_at", DateTime(timezone=True)))
 _events = Table("procrastinate_events", _procrastinate,
                 Column("id", BigInteger, primary_key=True),
                 Column("job_id", BigInteger, nullable=False),
-                Column("type", String, nullable=False),
+                Column("type", _EVENT_TYPE, nullable=False),
                 Column("at", DateTime(timezone=True)))
 _workers = Table(WORKERS_TABLE, _procrastinate,
                  Column("id", BigInteger, primary_key=True),
                  Column("last_heartbeat", DateTime(timezone=True), nullable=False))
 
 
+#: The job statuses counted: waiting (due or not) and running.
+WORKING_STATUSES = ("todo", "doing")
+
+
 @dataclass(frozen=True)
 class MetricsReading:
-    """One reading. ``jobs``: (queue, status) -> jobs; ``oldest_due_seconds``: queue -> how
+    """One reading. ``jobs``: (queue, status) -> jobs waiting or running
+    (:data:`WORKING_STATUSES`); ``oldest_due_seconds``: queue -> how
     long its oldest job due to run (``todo``, its time come) has waited since it became due;
     ``workers_alive``: workers that sent a heartbeat within the bound asked;
     ``queue_workers``: queue -> live workers taking it (one that did not say which queues it
@@ -90,8 +101,11 @@ def read_metrics(conn: Connection, *, queues: Sequence[str],
     alive = 0
     served = dict.fromkeys(queues, 0)
     if jobs_there is not None:
+        # the work waiting or running only: procrastinate keeps finished jobs, never pruned
+        # here, and counting them would read the whole table at every scrape
         for queue, status, count in conn.execute(
                 select(_jobs.c.queue_name, _jobs.c.status, func.count())
+                .where(_jobs.c.status.in_(WORKING_STATUSES))
                 .group_by(_jobs.c.queue_name, _jobs.c.status)):
             jobs[(queue, str(status))] = int(count)
         oldest = _oldest_due(conn)
@@ -119,12 +133,12 @@ def _oldest_due(conn: Connection) -> dict[str, float]:
     or since it was deferred (procrastinate's ``deferred`` event) for one run as soon as
     possible."""
     deferred = (select(func.min(_events.c.at)).where(_events.c.job_id == _jobs.c.id,
-                                                     cast(_events.c.type, Text) == "deferred")
+                                                     _events.c.type == "deferred")
                 .scalar_subquery())
     due_since = func.coalesce(_jobs.c.scheduled_at, deferred)
     rows = conn.execute(
         select(_jobs.c.queue_name, extract("epoch", func.now() - func.min(due_since)))
-        .where(cast(_jobs.c.status, Text) == "todo",
+        .where(_jobs.c.status == "todo",
                or_(_jobs.c.scheduled_at.is_(None), _jobs.c.scheduled_at <= func.now()))
         .group_by(_jobs.c.queue_name))
     return {queue: max(0.0, float(age or 0.0)) for queue, age in rows}
