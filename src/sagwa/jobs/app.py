@@ -14,7 +14,8 @@ from sqlalchemy.engine import URL
 
 #: Modules holding tasks; those not (yet) present are skipped.
 TASK_MODULES = ("sagwa.jobs.tasks", "sagwa.jobs.desk_tasks", "sagwa.jobs.market_tasks",
-                "sagwa.jobs.audit_tasks", "sagwa.jobs.retention_tasks", "sagwa.jobs.seller_tasks")
+                "sagwa.jobs.audit_tasks", "sagwa.jobs.retention_tasks", "sagwa.jobs.seller_tasks",
+                "sagwa.jobs.upkeep_tasks")
 
 
 def _present(modules: tuple[str, ...]) -> list[str]:

@@ -2,7 +2,7 @@
 names only (a name no job uses made a worker that idled for ever).
 
 Whatever its queues, every worker also defers the periodic jobs (the audit anchor, the sellers'
-orders to send, the daily erasure: on ``desk``) and
+orders to send, the daily erasure, the daily pruning of finished jobs: on ``desk``) and
 puts back the message jobs of a worker that stopped sending its heartbeat (``jobs/worker.py``).
 """
 
@@ -22,7 +22,8 @@ QUEUES: dict[str, str] = {
     DESK_QUEUE: "the incident desk's reminders, escalations to the call list and deadlines, "
                 "the sellers' emails of orders they can send every 30 minutes, "
                 "the audit log's anchor every 15 minutes, and (with SAGWA_RETENTION_ERASE_DAILY) "
-                "the daily erasure of customers no law keeps",
+                "the daily erasure of customers no law keeps, and the daily deletion of jobs "
+                "finished 14 days ago (failed: 90)",
     MARKET_QUEUE: "a promotion's price ended when the promotion ends",
 }
 
