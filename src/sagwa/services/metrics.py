@@ -21,7 +21,7 @@ from sagwa import __version__
 from sagwa.adapters.db.database import is_database_gone
 from sagwa.adapters.db.metrics_reads import WORKING_STATUSES, MetricsReading
 from sagwa.adapters.senders.no_sms import NOT_SENT
-from sagwa.domain.incidents import CaseStatus
+from sagwa.domain.incidents import CaseStatus, IncidentStatus
 from sagwa.errors import DatabaseUnavailable, SagwaError
 from sagwa.services.health import OVERDUE_AFTER, WORKERS_ALIVE_WITHIN
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
@@ -32,7 +32,6 @@ Labels = tuple[tuple[str, str], ...]
 WORKER_STATES = ("separate", "running", "reconnecting", "stopped")
 OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "withdrawn")
 CHANNELS = ("email", "sms")
-INCIDENT_STATUSES = ("draft", "declared", "scoped", "planned", "notifying", "closed")
 
 
 @dataclass(frozen=True)
@@ -60,19 +59,20 @@ def collect_metrics(uow_factory: Callable[[], SqlAlchemyUnitOfWork], *, worker_s
     ]
     try:
         with uow_factory() as uow:
-            reading = uow.metrics.reading(
-                queues=queues, alive_within_seconds=WORKERS_ALIVE_WITHIN.total_seconds())
+            reading = uow.metrics.reading(queues=queues, alive_within=WORKERS_ALIVE_WITHIN)
             health = uow.outbox.health_counts(uow.now(), overdue_after=OVERDUE_AFTER,
                                               by_design=(NOT_SENT,))
     except (SQLAlchemyError, SagwaError, OSError) as exc:
         # a query's own error (a bug, a statement timeout) is an error, not a database down
         if not (is_database_gone(exc) or isinstance(exc, DatabaseUnavailable | OSError)):
             raise
-        families.append(Family("sagwa_database_up", "Whether the database answered.",
-                               [((), 0.0)]))
-        return families
-    families.append(Family("sagwa_database_up", "Whether the database answered.", [((), 1.0)]))
-    return families + _database_families(reading, health, queues)
+        return [*families, _database_up(False)]
+    return [*families, _database_up(True), *_database_families(reading, health, queues)]
+
+
+def _database_up(answered: bool) -> Family:
+    return Family("sagwa_database_up", "Whether the database answered.",
+                  [((), 1.0 if answered else 0.0)])
 
 
 def _database_families(reading: MetricsReading, health: dict[str, int],
@@ -107,7 +107,7 @@ def _database_families(reading: MetricsReading, health: dict[str, int],
                [((), float(health["outbox_overdue"]))]),
         Family("sagwa_incidents", "Incidents, per status.",
                [((("status", s),), float(reading.incidents.get(s, 0)))
-                for s in INCIDENT_STATUSES]),
+                for s in (status.value for status in IncidentStatus)]),
         Family("sagwa_open_cases", "Customers' cases of incidents not closed, per status.",
                [((("status", s),), float(reading.open_cases.get(s, 0))) for s in case_statuses]),
         Family("sagwa_price_changes_held", "Price changes the guard held, waiting for a "

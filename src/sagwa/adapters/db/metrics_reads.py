@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import (
     BigInteger,
@@ -19,7 +20,6 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    and_,
     extract,
     func,
     or_,
@@ -27,8 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ENUM
 
-from sagwa.adapters.db.tables import cases, incidents, outbox, price_changes, worker_queues
-from sagwa.adapters.db.worker_heartbeats import WORKERS_TABLE
+from sagwa.adapters.db.tables import cases, incidents, outbox, price_changes
+from sagwa.adapters.db.worker_heartbeats import live_worker_queues
 
 _procrastinate = MetaData()
 # procrastinate's own enum types (created by its SQL, never by sagwa): compared as themselves,
@@ -48,9 +48,6 @@ _events = Table("procrastinate_events", _procrastinate,
                 Column("job_id", BigInteger, nullable=False),
                 Column("type", _EVENT_TYPE, nullable=False),
                 Column("at", DateTime(timezone=True)))
-_workers = Table(WORKERS_TABLE, _procrastinate,
-                 Column("id", BigInteger, primary_key=True),
-                 Column("last_heartbeat", DateTime(timezone=True), nullable=False))
 
 
 #: The job statuses counted: waiting (due or not) and running.
@@ -86,37 +83,35 @@ class MetricsReads:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def reading(self, *, queues: Sequence[str], alive_within_seconds: float) -> MetricsReading:
-        return read_metrics(self.conn, queues=queues, alive_within_seconds=alive_within_seconds)
+    def reading(self, *, queues: Sequence[str], alive_within: timedelta) -> MetricsReading:
+        return read_metrics(self.conn, queues=queues, alive_within=alive_within)
 
 
-def read_metrics(conn: Connection, *, queues: Sequence[str],
-                 alive_within_seconds: float, timeout_ms: int = 5000) -> MetricsReading:
+def read_metrics(conn: Connection, *, queues: Sequence[str], alive_within: timedelta,
+                 timeout_ms: int = 5000) -> MetricsReading:
     """The reading (see :class:`MetricsReading`), each query cut off after ``timeout_ms``."""
     conn.execute(select(func.set_config("statement_timeout", str(timeout_ms), True)))
-    jobs_there, queues_there = conn.execute(
-        select(func.to_regclass(_jobs.name), func.to_regclass(worker_queues.name))).one()
+    jobs_there = conn.execute(select(func.to_regclass(_jobs.name))).scalar_one()
     jobs: dict[tuple[str, str], int] = {}
     oldest: dict[str, float] = {}
-    alive = 0
-    served = dict.fromkeys(queues, 0)
     if jobs_there is not None:
-        # the work waiting or running only: procrastinate keeps finished jobs, never pruned
-        # here, and counting them would read the whole table at every scrape
+        # the work waiting or running only: finished jobs stay for days (jobs/upkeep_tasks.py)
+        # and counting them would read most of the table at every scrape
         for queue, status, count in conn.execute(
                 select(_jobs.c.queue_name, _jobs.c.status, func.count())
                 .where(_jobs.c.status.in_(WORKING_STATUSES))
                 .group_by(_jobs.c.queue_name, _jobs.c.status)):
             jobs[(queue, str(status))] = int(count)
         oldest = _oldest_due(conn)
-        alive, served = _workers_by_queue(conn, queues, alive_within_seconds,
-                                          with_queues=queues_there is not None)
+    taken = live_worker_queues(conn, within=alive_within)  # [] without procrastinate's tables
+    served = {queue: sum(1 for queues_of in taken if queues_of is None or queue in queues_of)
+              for queue in queues}
     waited = extract("epoch", func.now() - func.min(price_changes.c.proposed_at))
     held, held_oldest = conn.execute(select(func.count(), waited).where(
         price_changes.c.status == "held")).one()
     not_closed = select(incidents.c.id).where(incidents.c.status != "closed")
     return MetricsReading(
-        jobs=jobs, oldest_due_seconds=oldest, workers_alive=alive, queue_workers=served,
+        jobs=jobs, oldest_due_seconds=oldest, workers_alive=len(taken), queue_workers=served,
         outbox={(status, channel): int(n) for status, channel, n in conn.execute(
             select(outbox.c.status, outbox.c.channel, func.count())
             .group_by(outbox.c.status, outbox.c.channel))},
@@ -142,20 +137,3 @@ def _oldest_due(conn: Connection) -> dict[str, float]:
                or_(_jobs.c.scheduled_at.is_(None), _jobs.c.scheduled_at <= func.now()))
         .group_by(_jobs.c.queue_name))
     return {queue: max(0.0, float(age or 0.0)) for queue, age in rows}
-
-
-def _workers_by_queue(conn: Connection, queues: Sequence[str], within_seconds: float, *,
-                      with_queues: bool) -> tuple[int, dict[str, int]]:
-    alive = _workers.c.last_heartbeat > func.now() - func.make_interval(
-        0, 0, 0, 0, 0, 0, within_seconds)
-    if with_queues:
-        rows = conn.execute(select(_workers.c.id, worker_queues.c.queues).outerjoin(
-            worker_queues, and_(worker_queues.c.worker_id == _workers.c.id)).where(alive)).all()
-    else:
-        rows = [(row.id, None) for row in conn.execute(select(_workers.c.id).where(alive))]
-    served = dict.fromkeys(queues, 0)
-    for _worker, taken in rows:
-        for queue in queues:
-            if taken is None or queue in taken:
-                served[queue] += 1
-    return len(rows), served

@@ -43,11 +43,24 @@ def workers_seen(conn: Connection, *, within: timedelta, queues: Sequence[str]) 
     takes. A live worker that takes every queue — or that did not say which it takes (one of a
     version before ``worker_queues``, or one whose row could not be written) — serves them all.
     None alive when procrastinate's tables are not there (a database not migrated yet): no
-    worker can have registered in it. Two queries: whether the tables are there, the workers."""
+    worker can have registered in it (:func:`live_worker_queues`)."""
+    taken = live_worker_queues(conn, within=within)
+    if any(queues_of is None for queues_of in taken):
+        return WorkersSeen(len(taken), [])
+    served = {queue for queues_of in taken for queue in queues_of or ()}
+    return WorkersSeen(len(taken), [q for q in queues if q not in served])
+
+
+def live_worker_queues(conn: Connection, *, within: timedelta) -> list[list[str] | None]:
+    """The queues each worker that sent a heartbeat in the last ``within`` takes, by the
+    database's clock: None for one that takes every queue or did not say which (a version
+    before ``worker_queues``, or its row not written). None alive when procrastinate's tables
+    are not there (a database not migrated yet). Two queries: whether the tables are there,
+    the workers. ``/healthz`` and ``/api/metrics`` read it."""
     workers_there, queues_there = conn.execute(
         select(func.to_regclass(WORKERS_TABLE), func.to_regclass(worker_queues.name))).one()
     if workers_there is None:
-        return WorkersSeen(0, list(queues))
+        return []
     alive = _workers.c.last_heartbeat > func.now() - within
     if queues_there is None:
         rows = conn.execute(select(_workers.c.id, null().label("worker_id"),
@@ -57,10 +70,8 @@ def workers_seen(conn: Connection, *, within: timedelta, queues: Sequence[str]) 
             select(_workers.c.id, worker_queues.c.worker_id, worker_queues.c.queues)
             .outerjoin(worker_queues, worker_queues.c.worker_id == _workers.c.id)
             .where(alive)).all()
-    if any(row.worker_id is None or row.queues is None for row in rows):
-        return WorkersSeen(len(rows), [])
-    served = {queue for row in rows for queue in row.queues}
-    return WorkersSeen(len(rows), [q for q in queues if q not in served])
+    return [None if row.worker_id is None or row.queues is None else list(row.queues)
+            for row in rows]
 
 
 def workers_seen_of(session_factory: sessionmaker[Session], within: timedelta,
