@@ -41,8 +41,8 @@ def test_a_misplaced_comma_is_refused_not_dropped(typed: str) -> None:
 
 
 @pytest.mark.parametrize("typed", [
-    "만원", "천원", "17만 12000", "5천 1500", "0만 5000", "10천", "17만 5천 1000",
-    "1,2만", "17백", "1원9900", ",100", "100,", "₩", "2만5천5백150", "백원", "2만 5백 3천",
+    "만원", "천원", "0만 5000", "10천", "1,2만", "17백", "1원9900", ",100", "100,", "₩", "백원",
+    "2만 5백 3천",
 ])
 def test_unclear_amounts_are_refused_with_an_example_with_commas(typed: str) -> None:
     with pytest.raises(FormProblem) as info:
@@ -50,6 +50,24 @@ def test_unclear_amounts_are_refused_with_an_example_with_commas(typed: str) -> 
     assert info.value.details["field"] == "wrong_price"
     assert info.value.ko == "잘못 표시된 가격: 19,900처럼 원 단위 숫자로 입력해 주세요."
     assert info.value.en == "Enter the wrong price as a whole number of won, like 19,900."
+
+
+@pytest.mark.parametrize(("typed", "ko", "en"), [
+    ("17만 12000", ("새 가격: '만' 뒤의 12,000은(는) 만(10,000)보다 작아야 합니다('17만 12000'). "
+                    "182,000원이라면 18만 2천, 182000 또는 182,000처럼 입력해 주세요."),
+     ("In the new price, the 12,000 after 만 must be less than 만 (10,000) ('17만 12000'): "
+      "for 182,000 won, write 182000 or 182,000.")),
+    ("5천 1500", ("'천' 뒤의 1,500은(는) 천(1,000)보다 작아야 합니다('5천 1500'). 6,500원이라면 "
+                 "6500 또는 6,500처럼"), "the 1,500 after 천 must be less than 천 (1,000)"),
+    ("17만 5천 1000", "'천' 뒤의 1,000은(는) 천(1,000)보다 작아야 합니다", "for 176,000 won"),
+    ("2만5천5백150", "'백' 뒤의 150은(는) 백(100)보다 작아야 합니다", "for 25,650 won"),
+])
+def test_a_remainder_too_big_for_its_unit_is_said_with_what_the_parts_add_up_to(
+        typed: str, ko: str, en: str) -> None:
+    """A tester typed 17만 12000 and was asked for "a whole number of won like 19,900"."""
+    with pytest.raises(FormProblem) as info:
+        parse_won(typed, "new_price")
+    assert ko in info.value.ko and en in info.value.en
 
 
 @pytest.mark.parametrize(("typed", "ko", "en"), [

@@ -289,6 +289,10 @@ def declare_incident(
     declared = draft.with_status(IncidentTrigger.DECLARE)
     correct = _check_prices(draft.wrong_price, correct_price or draft.correct_price)
     end = require_aware(window_end, "window_end") if window_end is not None else now
+    if draft.window_start >= now:  # a wrong year, say: said of the start, not of the end
+        raise InvalidInput(  # nobody gave (a tester was sent to --window-end)
+            "the window cannot start in the future", field="window_start",
+            reason="window_start_future")
     if not draft.window_start < end <= now:
         raise InvalidInput(
             "the window must start before it ends, and end no later than now", field="window_end",

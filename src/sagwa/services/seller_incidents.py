@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from sagwa.adapters.db.incident_repo import CaseRow, IncidentRow
+from sagwa.domain.compensation import may_still_cancel
 from sagwa.domain.incident_plan import CustomerOption, IncidentPlan
 from sagwa.domain.incidents import CaseStatus, Incident, IncidentStatus
 from sagwa.domain.money import Money
@@ -79,10 +80,15 @@ class SellerIncident:
     #: This seller's customers in the incident, and how many of them have answered (chosen)
     customers: int = 0
     answered: int = 0
-    #: The most compensation points this seller can be charged: every one of their customers
-    #: cancelling with the plan's points, their share of each rounded down as the ledger rounds
-    #: it (a customer shared with another seller splits it: fewer); None without a plan.
+    #: The most compensation points this seller can be charged: what is charged already, and
+    #: every one of their customers who may still cancel (``may_still_cancel`` of them:
+    #: ``compensation.may_still_cancel``) cancelling with the plan's points, their share of
+    #: each rounded down as the ledger rounds it (a customer shared with another seller splits
+    #: it: fewer); None without a plan.
     most_points: int | None = None
+    may_still_cancel: int = 0
+    #: This seller's share of the plan's points for one customer cancelling (0: none offered).
+    points_per_case: int = 0
     #: The apology their customers got (:mod:`sagwa.services.seller_apology`), the page's
     #: language first; empty before it was sent, and on views that do not ask for it.
     apologies: tuple[SellerApology, ...] = ()
@@ -225,11 +231,15 @@ def seller_view(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: int,
     orders.sort(key=lambda o: (o.placed_at, o.order_id))
     charged = sum(s["points"] for s in money["sellers"] if s["seller_id"] == seller_id)
     due = _apologies_due(uow, inc, rows)
+    still = sum(1 for r in rows if may_still_cancel(  # of this seller's customers
+        r.case.status, difference_owed=int(r.case.case_id) in owed,
+        incident_closed=inc.status is IncidentStatus.CLOSED))
     return SellerIncident(inc, [names[i] for i in sorted(own) if i in names], plan, orders,
                           charged, scoped, min(due.values(), default=None),
                           apologies_queued=len(due), customers=len(rows),
                           answered=sum(1 for r in rows if r.case.consent is not None),
-                          most_points=_most_points(plan, len(rows)))
+                          most_points=_most_points(plan, charged, still),
+                          may_still_cancel=still, points_per_case=_per_case(plan))
 
 
 def _apologies_due(uow: SqlAlchemyUnitOfWork, inc: Incident,
@@ -241,14 +251,17 @@ def _apologies_due(uow: SqlAlchemyUnitOfWork, inc: Incident,
     return uow.outbox.apologies_due([int(r.case.case_id) for r in rows])
 
 
-def _most_points(plan: IncidentPlan | None, cases: int) -> int | None:
-    """Every one of ``cases`` cancelling with the plan's points, the seller's share of each
-    rounded down per case (as the ledger and the operator's page count it)."""
-    if plan is None:
-        return None
-    if not plan.offers(CustomerOption.CANCEL_WITH_COMPENSATION):
+def _most_points(plan: IncidentPlan | None, charged: int, cases: int) -> int | None:
+    """What is ``charged`` already, and every one of ``cases`` (those that may still cancel:
+    ``compensation.may_still_cancel``) cancelling with the plan's points, the seller's share
+    of each rounded down per case (as the ledger and the operator's page count it)."""
+    return None if plan is None else charged + cases * _per_case(plan)
+
+
+def _per_case(plan: IncidentPlan | None) -> int:
+    if plan is None or not plan.offers(CustomerOption.CANCEL_WITH_COMPENSATION):
         return 0
-    return cases * (cancel_points(plan) * plan.seller_share_pct // 100)
+    return cancel_points(plan) * plan.seller_share_pct // 100
 
 
 def _chose(row: CaseRow, option: CustomerOption) -> bool:

@@ -419,3 +419,19 @@ def test_the_case_page_lists_the_messages_the_customer_was_sent(client: TestClie
     assert "@" not in section or "*" in section  # addresses masked, never whole
     english = client.get(f"/cs/cases/{case_id}?lang=en").text.split('id="case-messages"')[1]
     assert "apology and options" in english.split("</section>")[0]
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_bare_number_no_case_has_offers_to_look_it_up_as_an_order(
+        client: TestClient, world: World, lang: str) -> None:
+    """A tester typed an order's number (4003) alone and was told no case matched, with no
+    hint that "주문 4003" finds it. Five digits: no phone's end (which would look up both)."""
+    log_in(client, "agent")
+    answer = client.get("/cs/cases", params={"q": "99999", "lang": lang})
+    assert _found(answer.text) == [] and 'id="lookup-none"' in answer.text
+    hint = re.search(r'<span class="small" data-order-hint>(.*?)</span>', answer.text, re.DOTALL)
+    assert hint, "no hint to look the number up as an order"
+    assert 'href="/cs/cases?q=%EC%A3%BC%EB%AC%B8%2099999"' in hint.group(1)
+    assert ("‘주문 99999’로 찾기" if lang == "ko" else "‘order 99999’") in hint.group(1)
+    by_name = client.get("/cs/cases", params={"q": "없는이름", "lang": lang}).text
+    assert 'id="lookup-none"' in by_name and "data-order-hint" not in by_name

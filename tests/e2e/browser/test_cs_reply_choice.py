@@ -121,6 +121,9 @@ def test_after_the_default_a_reply_that_came_in_time_counts_until_the_next_days_
     # the call card beside it says a call can no longer change it, the form still can
     assert "이 건에는 전화로 선택을 더 기록할 수 없습니다" in page
     assert 'data-reply-still' in page and f'href="/cs/cases/{case_id}#reply-choice"' in page
+    # said as the deadline beside it is (a tester read "6 pm Korea time … until 2026-12-15 23:59")
+    from sagwa.services.desk_messages import format_when
+    assert f"메일·문자 답장은 {format_when(until, 'ko')}(한국 시간)까지" in page
     late = _reply(client, case_id, page, received_at=local_input(world.deadline
                                                                   + timedelta(minutes=5)))
     assert late.status_code == 409  # came after the deadline: the default stands

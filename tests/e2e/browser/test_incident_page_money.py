@@ -111,6 +111,13 @@ def test_the_cost_box_gives_each_sellers_points_and_the_platforms_adding_up(
                       ("platform", f"{platform} 8,000", 8_000),
                       ("total", ("합계" if lang == "ko" else "Total") + " 20,000", 20_000)]
     assert sum(p for who, _, p in payers if who != "total") == 20_000
+    # both customers settled (compensated): nothing more can be booked (a tester found "if
+    # every customer cancels, at most …" still said once customers had settled)
+    most = " ".join(re.sub(r"<[^>]+>", " ", costs.split('id="costs-most"')[1]).split())
+    assert 'data-may-still-cancel="0"' in costs
+    assert ("더 취소할 수 있는 고객이 없어 기록된 20,000포인트가 전부입니다 — 판매자 12,000, 플랫폼 8,000"
+                           if lang == "ko" else "Nobody can still cancel: the 20,000 points "
+                           "booked are all there will be — sellers 12,000, platform 8,000") in most, most
     if lang == "ko":
         assert "보상한 고객 2명" in costs and "판매자 60%, 플랫폼 40%" in costs
         assert "주문 금액에 비례해 나누어" in costs

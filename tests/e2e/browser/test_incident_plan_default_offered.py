@@ -60,3 +60,31 @@ def test_the_api_refuses_them_with_their_sub_codes(client: TestClient, world: Wo
                          json={**body, "default": "follow_up_call", "discount_pct": 1})
     assert planned.status_code == 200, planned.text
     assert planned.json()["status"] == "planned"
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("ko", "해결 방안을 저장했습니다. 다만 할인 구매 선택지를 고르지 않아 입력한 할인율(20%)은 저장하지 않았습니다."),
+    ("en", ("Plan saved, without the discount of 20% you typed: the discount option was not "
+            "ticked."))])
+def test_a_discount_typed_without_its_option_is_said_not_saved(
+        client: TestClient, world: World, client_for, lang: str, said: str) -> None:  # type: ignore[no-untyped-def]
+    """A tester found the discount dropped without a word when its option was not ticked."""
+    incident = _scoped_speaker_incident(client, world)
+    log_in(client, "admin")
+    page = client.get(f"/ops/incidents/{incident}?lang={lang}").text
+    form = {"options": ["keep", "cancel_with_compensation", "talk_to_person"],
+            "default": "keep", "seller_share_pct": "50", "platform_share_pct": "50",
+            "deadline": DEADLINE.strftime("%Y-%m-%dT%H:%M"), "cancel_compensation": "5000",
+            "discount_pct": "20", "csrf_token": csrf_of(page)}
+    saved = client.post(f"/ops/incidents/{incident}/plan?lang={lang}", data=form)
+    assert saved.status_code == 303, saved.text[:300]
+    shown = client.get(f"/ops/incidents/{incident}?lang={lang}").text
+    assert said in html.unescape(shown)
+    assert 'class="flash warn"' in shown
+    assert client_for("admin").get(f"/api/incidents/{incident}").json()["plan"][
+        "discount_pct"] is None
+    client.post(f"/ops/incidents/{incident}/plan?lang={lang}",
+                data={**form, "discount_pct": "", "csrf_token": csrf_of(shown)})
+    again = client.get(f"/ops/incidents/{incident}?lang={lang}").text
+    assert ("Plan saved.<" if lang == "en" else "해결 방안을 저장했습니다.<") in again
+    assert 'class="flash ok"' in again

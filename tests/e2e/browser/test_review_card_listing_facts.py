@@ -116,3 +116,17 @@ def test_other_sellers_prices_are_listed_lowest_first_on_every_card(
     english = client.get("/ops/review?lang=en").text
     assert _other_sellers(_card(english, f"change-{change_id}")) == \
         "175,000 KRW, 189,000 KRW, 195,000 KRW"
+
+
+@pytest.mark.parametrize(("lang", "word"), [("ko", "상품"), ("en", "listing")])
+def test_a_change_card_names_its_listing_the_filter_asks_for(
+        client: TestClient, world: World, session_factory: sessionmaker[Session],
+        lang: str, word: str) -> None:
+    """A tester found cards titled by the change's number (#101) while the filter asks for the
+    listing's (402): nothing on the card said which listing it was."""
+    change = _held(session_factory, world.ipod_a, 19_900)
+    log_in(client, "reviewer")
+    card = _card(client.get(f"/ops/review?lang={lang}").text, f"change-{change}")
+    assert f'<span data-listing="{world.ipod_a}">{word} #{world.ipod_a}</span>' in card
+    filtered = client.get(f"/ops/review?lang={lang}&listing={world.ipod_a}").text
+    assert f'id="change-{change}"' in filtered

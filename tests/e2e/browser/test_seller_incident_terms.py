@@ -63,3 +63,29 @@ def test_only_queued_apologies_are_counted_and_answers_are_said(
     assert ("The apologies to 2 of your customers have not gone out yet"
             in _part(english, "apologies-due"))
     assert "1 of your 3 customers has answered already" in _part(english, "apologies-due")
+
+
+def test_the_most_shrinks_as_customers_settle_on_both_pages(
+        client: TestClient, world: World) -> None:
+    """A tester found "at most 12,500 points (if all 5 of my customers cancel)" on the seller's
+    page, and "If every customer cancels, at most 25,000" on the operator's, after customers had
+    kept their orders. Now: what is booked, and the plan's points for those who may still
+    cancel (one who asked for a person may)."""
+    from page_forms import csrf_of
+
+    token = world.tokens["김민준"]
+    page = client.get(f"/c/{token}").text
+    kept = client.post(f"/c/{token}/choose", data={"choice": "keep", "confirmed": "yes",
+                                                   "csrf_token": csrf_of(page)})
+    assert kept.status_code == 303
+    log_in(client, "seller_b")
+    most = _part(_flat(client.get(f"/seller/incidents/{world.incident}").text), "most-charge")
+    assert "내게 부과될 수 있는 보상은 최대 12,000포인트입니다(지금까지 부과된 보상에, 아직 취소할 수 있는 내 고객 2명이" in most
+    english = _flat(client.get(f"/seller/incidents/{world.incident}?lang=en").text)
+    assert ("the most you can be charged: 12,000 points (what is charged so far, and the 2 of "
+            "your customers who can still cancel") in _part(english, "most-charge")
+    client.cookies.clear()
+    log_in(client, "admin")
+    ops = _flat(re.sub(r"<[^>]+>", " ", client.get(f"/ops/incidents/{world.incident}").text))
+    assert ("최대 20,000포인트: 기록된 0포인트에, 아직 취소할 수 있는 고객 2명이 모두 취소하면 더해질 "
+            "20,000포인트를 더한 값 — 판매자 12,000, 플랫폼 8,000") in _flat(ops)

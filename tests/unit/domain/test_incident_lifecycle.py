@@ -104,6 +104,20 @@ def test_declaration_refuses_bad_input_naming_the_field(overrides: dict, field: 
     assert info.value.details["field"] == field
 
 
+def test_a_drafts_start_moved_into_the_future_is_said_of_the_start() -> None:
+    """A tester declared a draft with a start a year ahead and was sent to --window-end, an
+    option they had not given."""
+    from dataclasses import replace
+
+    draft = open_draft(incident_id="inc-3", listing_ids=[101], wrong_price=WRONG,
+                       window_start=START, now=NOW, cause="tripwire")
+    moved = replace(draft, window_start=NOW + timedelta(days=365))
+    with pytest.raises(InvalidInput) as info:
+        declare_incident(moved, now=NOW, responsible="seller", correct_price=CORRECT)
+    assert (info.value.details["field"], info.value.details["reason"]) == (
+        "window_start", "window_start_future")
+
+
 def test_declaring_twice_is_an_illegal_transition() -> None:
     incident = declared().incident
     with pytest.raises(IllegalTransition, match="declared cannot declare"):
@@ -234,3 +248,15 @@ def test_incident_desk_modules_import_no_framework_or_adapter() -> None:
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize(("status", "owed", "closed", "may"), [
+    ("notified", False, False, True), ("escalated", False, False, True),
+    ("defaulted", False, False, True), ("resolved", False, False, False),
+    ("resolved", True, False, True), ("defaulted", False, True, False),
+    ("notified", False, True, False), ("resolved", True, True, True)])
+def test_who_may_still_cancel_counts_towards_the_most_the_points_cost(
+        status: str, owed: bool, closed: bool, may: bool) -> None:
+    from sagwa.domain.compensation import may_still_cancel
+
+    assert may_still_cancel(status, difference_owed=owed, incident_closed=closed) is may

@@ -55,7 +55,7 @@ from sagwa.web.pages.choice_check import phone_choice_refusal
 from sagwa.web.pages.customer import answer_state
 from sagwa.web.pages.error_texts import FormProblem, PageRoute, error_text
 from sagwa.web.pages.forms import local_input, parse_local_time
-from sagwa.web.pages.i18n import lang_of
+from sagwa.web.pages.i18n import in_lang, lang_of
 from sagwa.web.pages.labels import label
 from sagwa.web.pages.note_follow_up_words import note_follow_up_flash, resolved_flash
 from sagwa.web.pages.rendering import flash_in_lang, render, sent_form_key, seoul
@@ -293,6 +293,30 @@ def refused_form(request: Request, uow: Uow, case_id: int, form: str, typed: dic
     return render(request, "cs/queue.html", context, status_code=exc.http_status)
 
 
+def not_recorded(request: Request, uow: Uow, case_id: int, form: str,
+                 typed: dict[str, str]) -> Response:
+    """The case page again after "No, do not record it" on a confirm step: nothing recorded,
+    and what was typed back in its form, said so beside it (a tester found the choice and the
+    customer's words emptied, to be typed again). At the case page's own address."""
+    problem = {"case_id": case_id, "form": form, "kind": "note", "field": None,
+               "typed": typed, "message": in_lang(
+                   lang_of(request), "기록하지 않았습니다. 입력한 내용은 아래에 그대로 있습니다. 고쳐서 다시 "
+                   "기록하거나, 기록할 것이 없으면 그대로 두세요.",
+                   "Not recorded. What you typed is below: correct it and record it again, or "
+                   "leave it if there is nothing to record.")}
+    context = {**case_context(uow(), request.app.state.desk_policy, case_id),
+               "problem": problem, "address": f"/cs/cases/{case_id}"}
+    card = context["card"]
+    if not (card.takes_reply if form == "reply" else card.takes_choice):
+        # the case takes no more choices by that form meanwhile (the deadline, a choice
+        # recorded by someone else): nothing to put what was typed back in
+        flash_in_lang(request, "기록하지 않았습니다. 이 건은 이제 그 양식으로 선택을 받지 않습니다.",
+                      "Not recorded. This case no longer takes a choice by that form.", "warn")
+        return RedirectResponse(f"/cs/cases/{case_id}", status_code=303)
+    page_access(request).viewed(cases=card_cases(context))
+    return render(request, "cs/case.html", context)
+
+
 @router.post("/cases/{case_id}/attempt")
 def attempt(case_id: int, request: Request, account: Agent, uow: Uow, access: PageAccess,
             outcome: Annotated[str, Form(max_length=40)] = "",
@@ -397,11 +421,15 @@ def phone_choice(case_id: int, request: Request, account: Agent, uow: Uow,
                  access: PageAccess, choice: Annotated[str, Form(max_length=60)] = "",
                  words: Annotated[str, Form()] = "",  # its limit: MAX_WORDS
                  back: Annotated[str, Form(max_length=10)] = "queue",
-                 confirmed: Annotated[str, Form(max_length=10)] = "") -> Response:
+                 confirmed: Annotated[str, Form(max_length=10)] = "",
+                 not_recording: Annotated[str, Form(max_length=10)] = "") -> Response:
     """A choice given on the phone, recorded with the customer's own words. As on the
     customer's own page, it takes two presses: the first shows what it will do and what to read
     back to the customer (``cs/confirm_choice.html``); only the second (``confirmed=yes``)
-    records it — it cancels, refunds and books points at once, and cannot be undone."""
+    records it — it cancels, refunds and books points at once, and cannot be undone. Its "No"
+    (``not_recording``) records nothing and puts what was typed back in the case page's form."""
+    if not_recording:
+        return not_recorded(request, uow, case_id, "choice", {"choice": choice, "words": words})
     try:
         if not choice:  # the form starts on no choice: nobody records one by a single click
             raise FormProblem("고객이 고른 방법을 고르세요. 고객이 아직 고르지 않았으면 통화 결과만 "

@@ -26,7 +26,7 @@ from sagwa.web.access import PageAccess, page_access
 from sagwa.web.deps import Uow, case_links
 from sagwa.web.pages.access_shown import card_cases
 from sagwa.web.pages.choice_check import reply_choice_refusal
-from sagwa.web.pages.contact_centre import MAX_WORDS, case_context, refused_form
+from sagwa.web.pages.contact_centre import MAX_WORDS, case_context, not_recorded, refused_form
 from sagwa.web.pages.error_texts import FormProblem, PageRoute
 from sagwa.web.pages.forms import local_input, parse_local_time
 from sagwa.web.pages.i18n import lang_of
@@ -48,12 +48,16 @@ def reply_choice(case_id: int, request: Request, account: Agent, uow: Uow,
                  choice: Annotated[str, Form(max_length=60)] = "",
                  words: Annotated[str, Form()] = "",  # its limit: MAX_WORDS, beside the field
                  received_at: Annotated[str, Form(max_length=40)] = "",
-                 confirmed: Annotated[str, Form(max_length=10)] = "") -> Response:
+                 confirmed: Annotated[str, Form(max_length=10)] = "",
+                 not_recording: Annotated[str, Form(max_length=10)] = "") -> Response:
     """A choice the customer sent by email or text: how it came, the choice, their words as
     written, and when it reached us (``datetime-local``, Korea time). The first press shows
-    what it will do; the second (``confirmed=yes``) records it."""
+    what it will do; the second (``confirmed=yes``) records it; its "No" (``not_recording``)
+    records nothing and puts what was typed back in the form."""
     typed = {"reply_channel": channel, "reply_choice": choice, "reply_words": words,
              "reply_received_at": received_at}
+    if not_recording:
+        return not_recorded(request, uow, case_id, "reply", typed)
     try:
         said_at = _checked(channel, choice, words, received_at, uow().now())
         if confirmed != "yes":

@@ -123,7 +123,7 @@ def choose(token: str, request: Request, uow: Uow,
     except SagwaError as exc:
         fresh = case_context(uow(), case_id, customer_id, request.app.state.desk_policy, request)
         return case_page_response(request, token, fresh, problem=exc)
-    _say_recorded(request, result, lang=lang,
+    _say_recorded(request, result, choice=choice, lang=lang,
                   call=call_when(request.app.state.desk_policy, context["now"], lang,
                                  0 if case.customer.phone is None else None,
                                  picked=context["picked_call_at"],
@@ -133,14 +133,23 @@ def choose(token: str, request: Request, uow: Uow,
     return RedirectResponse(case_address(token, request), status_code=303)
 
 
-def _say_recorded(request: Request, result: ChoiceResult, *, lang: str, call: str,
-                  may_pick: bool = False) -> None:
+def _say_recorded(request: Request, result: ChoiceResult, *, choice: str, lang: str,
+                  call: str, may_pick: bool = False) -> None:
     """What the recorded choice sets going: a call asked for is acknowledged by mail or text
     (``call_request_notice``; with a number to call, the page below offers a time:
     ``may_pick``); a final choice is recorded
     (the page below says how its confirmation comes: mail, or a text); a repeat changes
     nothing."""
-    if not result.changed:
+    recorded = result.case.consent
+    if not result.changed and recorded is not None and recorded.choice.value != choice:
+        # a call asked for once the choice was settled (an old tab): nothing is added, and it
+        # is not "this choice" that was received (a tester found it said so)
+        flash_in_lang(request, "고객님의 선택은 이미 기록되어 처리되었으므로 상담원 통화 요청은 따로 접수하지 "
+                      "않았습니다. 달라진 것은 없습니다. 상담이 필요하시면 아래 고객센터로 연락 주세요.",
+                      "Your choice is already recorded and settled, so the request for a call "
+                      "was not added; nothing has changed. To talk to someone, please contact "
+                      "us below.", "warn", lang=lang)
+    elif not result.changed:
         flash_in_lang(request, "이미 접수된 선택입니다. 달라진 것은 없습니다.",
                       "We already have this choice; nothing has changed.", lang=lang)
     elif result.case.status not in SETTLED:  # talk_to_person: on the call list

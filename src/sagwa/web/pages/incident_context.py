@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from sagwa.domain.compensation import may_still_cancel
 from sagwa.domain.contact_hours import ContactSchedule, next_contact_time
 from sagwa.domain.difference import difference_of
 from sagwa.domain.incident_plan import CustomerOption
@@ -322,13 +323,23 @@ def _costs(status: Any, cases: int) -> dict[str, Any] | None:
     seller_pct = plan.get("seller_share_pct", 0)
     per_case_seller = points * seller_pct // 100
     refunds = money.get("refunds") or {"amount_minor": 0, "currency": status.wrong_price["currency"]}
+    booked = money.get("compensation_points", 0)
+    booked_platform = money.get("platform_points", 0)
+    # what is booked, and the plan's points for every case that may still cancel (the
+    # discount's unpaid differences counted among the settled: cancelled instead)
+    closed = status.status == IncidentStatus.CLOSED.value
+    open_cases = sum(n for s, n in status.cases_by_status.items()
+                     if may_still_cancel(s, incident_closed=closed)) + status.differences_unpaid
+    open_cases = min(open_cases, cases)
     return {"seller_pct": seller_pct, "platform_pct": plan.get("platform_share_pct", 0),
-            "points": points, "booked": money.get("compensation_points", 0),
+            "points": points, "booked": booked,
             "booked_cases": money.get("compensated_cases", 0),
-            "booked_platform": money.get("platform_points", 0),
+            "booked_platform": booked_platform,
             "booked_sellers": money.get("sellers", []),
-            "most": cases * points, "most_seller": cases * per_case_seller,
-            "most_platform": cases * (points - per_case_seller),
+            "may_still_cancel": open_cases, "every_case_open": open_cases == cases,
+            "most": booked + open_cases * points,
+            "most_seller": booked - booked_platform + open_cases * per_case_seller,
+            "most_platform": booked_platform + open_cases * (points - per_case_seller),
             "refunds": Money.from_dict(refunds),
             "refunded_units": money.get("refunded_units", 0),
             "refunded_orders": money.get("refunded_orders", 0)}

@@ -24,7 +24,14 @@ from sagwa.web.pages.incident_context import (
     notice_version_in,
     shown_findings,
 )
-from sagwa.web.pages.incidents import Short, Text, Title, page_again, policy_of
+from sagwa.web.pages.incidents import (
+    Short,
+    Text,
+    Title,
+    page_again,
+    policy_of,
+    without_script_parts,
+)
 from sagwa.web.pages.rendering import flash_in_lang, render, sent_form_key
 from sagwa.web.pages.session import Operator, csrf_protect
 
@@ -59,7 +66,8 @@ def check_notice(incident_id: int, request: Request, account: Operator, uow: Uow
 @router.post("/{incident_id}/notice")
 def publish(incident_id: int, request: Request, account: Operator, uow: Uow, title: Title = "",
             body: Text = "", lang: Short = "ko", form_key: Short = "",
-            notice_version: Annotated[str | None, Form(max_length=20)] = None) -> Response:
+            notice_version: Annotated[str | None, Form(max_length=20)] = None,
+            noscript: Short = "") -> Response:
     """Publish; a refused notice comes back in the editor as typed, with the check's findings.
     The form's own key (``form_key``) makes the form sent twice publish once; the version it
     was opened against (``notice_version``) keeps it from replacing, unseen, a version another
@@ -85,10 +93,12 @@ def publish(incident_id: int, request: Request, account: Operator, uow: Uow, tit
             opened = notice_version_in(u.cases.notices(incident_id), draft["lang"])
         editor = {"draft": draft, "notice_check": check, "opened_version": opened,
                   "notice_shown": draft_findings(draft, check), "notice_problem": said}
-        here = f"/ops/incidents/{incident_id}"
-        return page_again(request, uow, incident_id, exc, editor=editor,
-                          notice_lang=draft["lang"], address=(
-                               f"{here}?notice_lang=en" if draft["lang"] == "en" else here))
+        # sent from the page drawn without JavaScript: drawn so again (page_again's extra),
+        # and its address is that page's
+        without_script = without_script_parts(request, uow, incident_id) if noscript else {}
+        return page_again(request, uow, incident_id, exc, editor=editor, **without_script,
+                          notice_lang=draft["lang"],
+                          address=_page_address(incident_id, draft["lang"], bool(noscript)))
     version = published.notice.version
     if published.new:
         flash_in_lang(request, f"공지를 게시했습니다(제{version}판).",
@@ -102,7 +112,15 @@ def publish(incident_id: int, request: Request, account: Operator, uow: Uow, tit
         flash_in_lang(request, f"이미 게시된 공지입니다(제{version}판). 새 판을 올리지 않았습니다.",
                       f"That notice is already published (version {version}); no new version "
                       "was added.")
-    return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)
+    return RedirectResponse(f"/ops/incidents/{incident_id}"
+                            + ("?noscript=true" if noscript else ""), status_code=303)
+
+
+def _page_address(incident_id: int, lang: str, noscript: bool) -> str:
+    """The incident page with the editor in ``lang``; drawn whole for a browser without
+    JavaScript when the form came from such a page (its editor and timeline in it)."""
+    query = [*(["notice_lang=en"] if lang == "en" else []), *(["noscript=true"] if noscript else [])]
+    return f"/ops/incidents/{incident_id}" + (f"?{'&'.join(query)}" if query else "")
 
 
 def _opened_against(notice_version: str | None) -> int | None:

@@ -51,7 +51,18 @@ def plan(incident_id: int, request: Request, account: Operator, uow: Uow, deadli
                    price_rules=request.app.state.price_rules)
     except SagwaError as exc:
         return _plan_again(request, uow, incident_id, exc, typed)
-    flash_in_lang(request, "해결 방안을 저장했습니다.", "Plan saved.")
+    typed_discount = typed["discount_pct"].strip()
+    if typed_discount and "buy_at_correct_price_discount" not in typed["options"]:
+        # a discount typed (or kept from the saved plan) with its option not ticked: saved
+        # without it, and said, not dropped without a word (a tester found it)
+        flash_in_lang(request, f"해결 방안을 저장했습니다. 다만 할인 구매 선택지를 고르지 않아 입력한 할인율"
+                      f"({typed_discount}%)은 저장하지 않았습니다. 할인을 제안하려면 그 선택지를 골라 "
+                      "다시 저장하세요.",
+                      f"Plan saved, without the discount of {typed_discount}% you typed: the "
+                      "discount option was not ticked. To offer it, tick the option and save "
+                      "again.", "warn")
+    else:
+        flash_in_lang(request, "해결 방안을 저장했습니다.", "Plan saved.")
     return RedirectResponse(f"/ops/incidents/{incident_id}", status_code=303)
 
 

@@ -41,6 +41,7 @@ from sagwa.web.pages.forms import local_input, parse_int, parse_local_time, pars
 from sagwa.web.pages.i18n import in_lang, lang_of
 from sagwa.web.pages.incident_context import (
     detail_context,
+    editor_context,
     list_context,
     plan_version_now,
 )
@@ -139,24 +140,46 @@ def declare(request: Request, account: Operator, uow: Uow, listing_ids: Short = 
 
 @router.get("/{incident_id}", response_class=HTMLResponse)
 def incident_page(incident_id: int, request: Request, account: Operator, uow: Uow,
-                  access: PageAccess, notice_lang: str = "ko", cases_from: int = 0) -> Response:
+                  access: PageAccess, notice_lang: str = "ko", cases_from: int = 0,
+                  noscript: bool = False) -> Response:
+    """The incident's page. The notice editor and the timeline come by htmx once it is shown;
+    ``noscript`` (the link a browser without JavaScript shows in their place) draws both in
+    the page itself, so the notice can be read, written and published without JavaScript."""
+    lang = "en" if notice_lang == "en" else "ko"
     context = _page_context(request, uow, incident_id, offset=max(0, cases_from))
     cases, customers = incident_cases(context)  # its cases' customers, by name
     access.viewed(cases=cases, customers=customers)
-    return render(request, "incidents/detail.html",
-                  {**context, "notice_lang": "en" if notice_lang == "en" else "ko"})
+    if noscript:
+        context |= without_script_parts(request, uow, incident_id)
+        status = context["s"]
+        if not (status.status == IncidentStatus.CLOSED.value and status.declared_at is None):
+            # not a dismissed draft (no notice is due: the page says so without an editor)
+            context["editor"] = {**editor_context(uow, incident_id, policy_of(request), lang),
+                                 "notice_problem": None}
+    return render(request, "incidents/detail.html", {**context, "notice_lang": lang})
 
 
 @router.get("/{incident_id}/timeline", response_class=HTMLResponse)
 def timeline(incident_id: int, request: Request, account: Operator, uow: Uow) -> Response:
     """htmx fragment: the incident's timeline from the audit log, in the page's language."""
+    return render(request, "incidents/_timeline.html",
+                  {"rows": _timeline_rows(request, uow, incident_id)})
+
+
+def without_script_parts(request: Request, uow: Uow, incident_id: int) -> dict[str, Any]:
+    """What the incident page draws in itself for a browser without JavaScript (``noscript``):
+    the timeline, which htmx would fetch."""
+    return {"timeline_shown": _timeline_rows(request, uow, incident_id), "noscript": True}
+
+
+def _timeline_rows(request: Request, uow: Uow, incident_id: int) -> list[Any]:
     report = build_report(uow(), incident_id=incident_id, policy=policy_of(request))
     with uow() as u:
         incident = require(u.incidents.get(incident_id), "incident", incident_id).incident
         reasons = u.reads.guard_reasons_ko(sorted(int(i) for i in incident.listing_ids))
         names = actor_names(u, {e.actor for e in report.timeline})
-    rows = timeline_rows(report.timeline, lang_of(request), reasons_ko=reasons, actor_names=names)
-    return render(request, "incidents/_timeline.html", {"rows": rows})
+    return timeline_rows(report.timeline, lang_of(request), reasons_ko=reasons,
+                         actor_names=names)
 
 
 def _step(request: Request, incident_id: int, run: Callable[[], tuple[str, str]]) -> Response:

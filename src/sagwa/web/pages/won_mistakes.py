@@ -1,8 +1,9 @@
 """Why a typed won amount could not be read (``forms.parse_won``), said precisely and with the
 way to write it: a misplaced comma, a minus sign, a dot or spaces between groups of digits
 (``185.000``, ``185 000``: written ``185000`` or ``185,000``), another currency (``$149``), a
-decimal (``19900.5``), a decimal before 만/천 (``18.5만``) or an amount after 억 without its 만
-(``1억 2천``: 120,000,000 or 100,002,000?). Anything else gets the field's plain request for a
+decimal (``19900.5``), a decimal before 만/천 (``18.5만``), an amount after 억 without its 만
+(``1억 2천``: 120,000,000 or 100,002,000?) or a remainder too big for its unit (``17만 12000``:
+182,000?). Anything else gets the field's plain request for a
 whole number of won, like 19,900.
 
 A suggested amount is only ever what was typed, regrouped (``185.000`` -> 185,000) or read
@@ -16,7 +17,7 @@ import unicodedata
 from decimal import Decimal
 
 from sagwa.web.pages.error_texts import FIELDS, FormProblem
-from sagwa.web.pages.won_units import EOK, read_won, split_eok
+from sagwa.web.pages.won_units import EOK, read_won, remainder_too_big, split_eok
 
 _DIGITS_AND_COMMAS = re.compile(r"[0-9][0-9,]*[0-9]")
 _NEGATIVE = re.compile(r"[-−]\s*[0-9][0-9,]*")
@@ -37,8 +38,8 @@ def won_problem(typed: str, digits: str, field: str) -> FormProblem:
     """The refusal of ``typed`` (``digits``: what is left of it without ``₩``/``원``/``KRW``)
     for the form field ``field``, as precise as what was typed allows."""
     ko, en = FIELDS.get(field, ("금액", "the amount"))
-    for check in (_currency, _negative, _eok_without_man, _commas, _dots, _spaces,
-                  _decimal_unit, _decimal):
+    for check in (_currency, _negative, _eok_without_man, _remainder, _commas, _dots,
+                  _spaces, _decimal_unit, _decimal):
         said = check(typed, digits, ko, en)
         if said is not None:
             return FormProblem(*said, field=field)
@@ -92,6 +93,25 @@ def _eok_without_man(typed: str, digits: str, ko: str, en: str) -> Said:
                f"'{with_man}'처럼 만을 붙이고, {as_won:,}원이라면 {way_ko}처럼 입력해 주세요.")
     said_en = (f"The amount after 억 in {en} has no 만 ('{typed}'): for {as_man:,} won, write "
                f"'{with_man}'; for {as_won:,} won, write {way_en}.")
+    return said_ko, said_en
+
+
+def _remainder(typed: str, digits: str, ko: str, en: str) -> Said:
+    """``17만 12000``: a remainder as big as its unit or bigger, said back with the amount the
+    parts add up to (if that is what was meant) — never read as it."""
+    found = remainder_too_big(digits)
+    if found is None:
+        return None
+    unit, rest, total = found
+    limit = {"만": 10_000, "천": 1_000, "백": 100}[unit]
+    way_ko, way_en = _ways(total)
+    units = _in_units(total)
+    if units:
+        way_ko = f"{units}, {way_ko}"
+    said_ko = (f"{ko}: '{unit}' 뒤의 {rest:,}은(는) {unit}({limit:,})보다 작아야 합니다('{typed}'). "
+               f"{total:,}원이라면 {way_ko}처럼 입력해 주세요.")
+    said_en = (f"In {en}, the {rest:,} after {unit} must be less than {unit} ({limit:,}) "
+               f"('{typed}'): for {total:,} won, write {way_en}.")
     return said_ko, said_en
 
 

@@ -79,3 +79,23 @@ def _korean_units(digits: str) -> int | None:
     if rest >= (100 if found["baek"] else 1_000 if found["cheon"] else 10_000):
         return None
     return man * 10_000 + cheon * 1_000 + baek * 100 + rest
+
+
+def remainder_too_big(digits: str) -> tuple[str, int, int] | None:
+    """``17만 12000`` -> ``("만", 12000, 182000)``: Korean units read but for a remainder as big
+    as the unit before it or bigger — the unit (만, 천 or 백), the remainder, and what the parts
+    add up to; None for anything else (``won_mistakes`` says it back; nothing is read)."""
+    found = _KOREAN_UNITS.fullmatch(digits)
+    if found is None or not found["rest"] or not (found["man"] or found["cheon"]
+                                                  or found["baek"]):
+        return None
+    man = _grouped(found["man"]) if found["man"] else 0
+    rest = _grouped(found["rest"])
+    if man is None or rest is None or (found["man"] and man == 0):
+        return None
+    unit, limit = (("백", 100) if found["baek"] else ("천", 1_000) if found["cheon"]
+                   else ("만", 10_000))
+    if rest < limit:
+        return None
+    return unit, rest, (man * 10_000 + int(found["cheon"] or 0) * 1_000
+                        + int(found["baek"] or 0) * 100 + rest)
