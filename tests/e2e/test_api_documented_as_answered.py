@@ -102,3 +102,8 @@ def test_the_readme_names_the_create_that_takes_no_idempotency_key() -> None:
     flat = " ".join(README.split())
     assert "Every command that creates something requires" not in flat
     assert "/api/cases/{id}/choice" in flat and "same choice again" in flat
+
+
+def test_the_metrics_say_their_body_is_prometheus_text_only(client: TestClient) -> None:
+    ok = client.get("/openapi.json").json()["paths"]["/api/metrics"]["get"]["responses"]["200"]
+    assert list(ok["content"]) == ["text/plain; version=0.0.4; charset=utf-8"]

@@ -95,6 +95,32 @@ def test_a_ledger_export_of_one_customer_needs_a_reason(
     assert summed.exit_code == 0 and _records(data_dir)[-1][7] == "고객 문의 #88"
 
 
+
+def test_a_ledger_export_that_cannot_be_written_is_refused_before_it_is_recorded(
+        refunded: tuple[int, int], data_dir: Path, tmp_path: Path) -> None:
+    """A tester's --out in a directory that does not exist: a traceback, exit 1, and an
+    access record of an export that went nowhere."""
+    _, customer_id = refunded
+    before = len(_records(data_dir))
+    refused = sagwa("ledger", "export", "--customer", str(customer_id), "--reason", "문의",
+                    "--out", str(tmp_path / "no-such-dir" / "x.csv"), "--format", "json")
+    assert refused.exit_code == 2, refused.output
+    said = json.loads(refused.stdout)
+    assert said["details"]["reason"] == "file_unwritable"
+    assert said["problems"][0]["option"] == "--out"
+    assert "Traceback" not in refused.output
+    assert len(_records(data_dir)) == before
+    written = tmp_path / "ledger.csv"
+    made = sagwa("ledger", "export", "--by", "day", "--out", str(written))
+    assert made.exit_code == 0 and written.read_text(encoding="utf-8").startswith("key,entries,")
+    # a refused export leaves an earlier one as it was (a review: opening --out emptied it)
+    before_text = written.read_text(encoding="utf-8")
+    unknown = sagwa("ledger", "export", "--seller", "99999999", "--out", str(written))
+    assert unknown.exit_code == 1, unknown.output
+    assert written.read_text(encoding="utf-8") == before_text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ledger.csv"]  # nothing left beside
+
+
 def test_an_admin_lists_reviews_and_purges_the_records(
         refunded: tuple[int, int], data_dir: Path) -> None:
     _, customer_id = refunded

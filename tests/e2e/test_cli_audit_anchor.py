@@ -79,6 +79,12 @@ def test_verify_with_a_missing_anchors_file_is_bad_input(data_dir: Path) -> None
     result = sagwa("audit", "verify", "--anchors", str(data_dir / "nowhere.jsonl"))
     assert result.exit_code == 2
     assert "no anchors file" in flat(result.stderr)
+    # with --json, one JSON object on stdout as every refusal (a tester got nothing there)
+    said = sagwa("audit", "verify", "--anchors", str(data_dir / "nowhere.jsonl"), "--json")
+    assert said.exit_code == 2
+    refusal = json.loads(said.stdout)
+    assert refusal["details"]["reason"] == "file_unreadable"
+    assert refusal["problems"][0]["option"] == "--anchors"
 
 
 def test_anchor_print_only_writes_nothing(data_dir: Path, tmp_path: Path) -> None:

@@ -172,3 +172,34 @@ def test_a_cause_longer_than_the_api_takes_is_refused_by_the_cli_too(
         "--cause", "가" * 2500, "--responsible", "seller"))
     assert "cause is 2,500 characters long; at most 2,000" in line, line
     assert query(data_dir, "SELECT count(*) FROM incidents") == [(count_before,)]
+
+
+def test_closing_a_closed_incident_again_says_nothing_changed(
+        incident_id: int, data_dir: Path) -> None:
+    """A tester closed an incident again with another reason: exit 0, and the reason dropped
+    without a word. Now: "already closed", ``changed: false``, and that the reason was not kept.
+    An incident nobody ordered in (a listing priced wrong just now): declared, scoped, closed."""
+    [(listing_id,)] = query(
+        data_dir, "SELECT l.id FROM listings l WHERE l.status = 'live' AND NOT "
+                  "EXISTS (SELECT 1 FROM incident_listings i WHERE i.listing_id = l.id) "
+                  "ORDER BY l.id LIMIT 1")
+    seller_types_the_wrong_price(data_dir, int(listing_id))
+    declared = sagwa("incident", "declare", "--listing", str(listing_id), "--wrong-price",
+                     "19900", "--correct-price", "199000", "--window-start",
+                     datetime.now(UTC).isoformat(), "--cause", "a zero dropped",
+                     "--responsible", "seller", "--format", "json")
+    assert declared.exit_code == 0, declared.output
+    other = int(json.loads(declared.stdout)["incident_id"])
+    assert sagwa("incident", "scope", str(other)).exit_code == 0
+    first = sagwa("incident", "close", str(other), "--reason", "nobody ordered", "--format",
+                  "json")
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.stdout)["changed"] is True
+    again = sagwa("incident", "close", str(other), "--reason", "another reason", "--format",
+                  "json")
+    assert again.exit_code == 0, again.output
+    said = json.loads(again.stdout)
+    assert (said["status"], said["changed"]) == ("closed", False)
+    assert "was closed already: nothing changed" in " ".join(again.stderr.split())
+    assert query(data_dir, "SELECT count(*) FROM audit_log WHERE action = 'incident.close' "
+                           f"AND entity_id = '{other}'") == [(1,)]

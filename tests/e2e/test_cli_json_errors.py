@@ -131,8 +131,9 @@ def test_a_settings_error_with_json_prints_a_json_error(monkeypatch: pytest.Monk
 
 def test_users_token_for_no_account_prints_a_json_error(database_url: str) -> None:
     result = sagwa("users", "token", "--username", "nobody", "--json")
-    body = json_error(result, 2)
-    assert body["code"] == "invalid_input"
+    # not found (exit 1), as users deactivate/tokens/set-password say it (it was exit 2)
+    body = json_error(result, 1)
+    assert (body["code"], body["details"]["reason"]) == ("not_found", "unknown_id")
     assert "nobody" in result.stderr  # the line on stderr is kept
 
 
@@ -210,3 +211,16 @@ def test_retry_failed_always_prints_json_so_its_refusals_are_json_too() -> None:
     # --json, as a script passes to the other commands, is taken (it was "No such option")
     body = json_error(sagwa("messages", "retry-failed", "--json", "--since", "yesterday"), 2)
     assert body["details"]["reason"] == "time_malformed"
+    # an incident that does not exist is said, as every --incident says it (a tester got
+    # "requeued: 0", exit 0)
+    body = json_error(sagwa("messages", "retry-failed", "--incident", "999999", "--dry-run"), 1)
+    assert (body["code"], body["details"]["reason"]) == ("not_found", "unknown_id")
+
+
+def test_a_file_given_as_an_argument_names_no_option(tmp_path: Path) -> None:
+    """A tester read ``"option": "--file"`` for ``messages lint`` on a missing path: the path
+    is an argument; there is no --file."""
+    body = json_error(sagwa("messages", "lint", str(tmp_path / "nope.txt"), "--kind",
+                            "resolution", "--lang", "ko", "--format", "json"), 2)
+    assert body["details"]["reason"] == "file_unreadable"
+    assert body["problems"][0]["field"] == "file" and body["problems"][0]["option"] is None

@@ -119,8 +119,8 @@ def test_filtered_to_one_seller_every_row_holds_that_sellers_part_only(shop, by:
     rows = ledger_reports.summarize(uow(), by=by,  # type: ignore[arg-type]
                                     filters=ledger_reports.entry_filter(seller_id=shop[4]))
     total = ledger_reports.total_of(rows)
-    for column in ("compensation_points", "seller_share", "platform_share", "points_spent",
-                   "refunds"):
+    for column in ("entries", "compensation_points", "seller_share", "platform_share",
+                   "points_spent", "refunds"):
         assert getattr(total, column) == getattr(own, column), (column, total, own)
     assert total.seller_share == 2_400 + 2_199
     for r in rows:
@@ -159,6 +159,12 @@ def test_the_csv_export_has_a_header_and_whole_won_and_a_balancing_total(shop) -
                                  _everything(), None).splitlines()
     assert summary[0] == ",".join(ledger_reports.SUMMARY_COLUMNS)
     assert summary[-1].startswith("total,4,26666,14199,12467,1000,119400,")
+    # an entry two sellers share is on both their rows (a tester read 0 entries on the second
+    # seller's row beside 1 filtered to them), and once on the total
+    rows = {line.split(",")[0]: int(line.split(",")[1]) for line in summary[1:-1]}
+    sellers = {k: n for k, n in rows.items() if k}
+    assert len(sellers) == 2 and all(n >= 1 for n in sellers.values()), rows
+    assert sum(rows.values()) == 5  # 4 entries, the one both sellers pay on both their rows
     as_json = json.loads(ledger_cli._export(uow(), ledger_cli.By.DAY, ledger_cli.Format.JSON,
                                             _everything(), None))
     assert as_json["total"]["compensation_points"] == 26_666

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from test_desk import POLICY, _declared, shop  # noqa: F401  (shop is the fixture)
 
-from sagwa.errors import Conflict
+from sagwa.errors import Conflict, InvalidInput
 from sagwa.services import notices
 
 A_LINE = "환불은 취소하신 날부터 3영업일 안에 해 드립니다."
@@ -65,6 +65,23 @@ def test_a_writer_who_saw_no_notice_is_refused_once_one_is_published(shop) -> No
     assert (refused.value.details["reason"], refused.value.details["version"]) == (
         "notice_changed", 1)
     assert [v for v, _ in _versions(uow, incident_id)] == [1]
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_version_never_published_is_refused_not_taken_as_the_latest(
+        shop, lang: str) -> None:  # noqa: F811
+    """A tester's --opened-against 9 with version 2 the latest published version 3 unchecked."""
+    uow = shop[0]
+    incident_id, title, body = _first_version(shop)
+    with pytest.raises(InvalidInput) as refused:
+        notices.publish_notice(uow(), incident_id=incident_id, lang=lang, title=title,
+                               body=f"{body}\n\n{B_LINE}", actor="operator:park",
+                               opened_against=9 if lang == "ko" else 1)
+    details = refused.value.details
+    assert (details["reason"], details["field"], details["version"]) == (
+        "notice_version_unknown", "opened_against", 1 if lang == "ko" else 0)
+    assert [v for v, _ in _versions(uow, incident_id)] == [1]
+    assert _versions(uow, incident_id, "en") == []
 
 
 def test_without_opened_against_the_version_is_not_checked(shop) -> None:  # noqa: F811

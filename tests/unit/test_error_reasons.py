@@ -563,6 +563,11 @@ REFUSALS: dict[str, tuple[Callable[[], SagwaError], str]] = {
                          published_at="2008-06-13T09:00:00+09:00"),
         "이 편집기를 연 뒤 다른 담당자가 공지 제2판을 게시해, 입력하신 내용은 게시하지 않았습니다. 게시된 판을 읽고 다시 게시해 주세요.",
     ),
+    "notice_version_unknown": (  # a version above the latest (a tester's --opened-against 9)
+        lambda: refusal(lambda: notices.check_notice_unchanged(
+            SimpleNamespace(version=2), 9, incident_id=1, lang="ko")),
+        "이 편집기가 연 공지 판은 게시된 적이 없습니다(지금 최신은 제2판). 화면을 새로 고쳐 게시된 판을 읽고 다시 게시해 주세요.",
+    ),
     "no_difference_owed": (  # the raise itself is checked in tests/integration/test_desk_difference.py
         lambda: Conflict("case #3 owes no difference: the customer has not chosen yet",
                          reason="no_difference_owed", case_id=3),
@@ -971,6 +976,7 @@ RAISED_IN: list[tuple[Callable[..., Any], str]] = [
     (notices.publish_notice_once, "incident_draft"),
     (notices.check_not_dismissed, "incident_dismissed"),
     (notices.check_notice_unchanged, "notice_changed"),
+    (notices.check_notice_unchanged, "notice_version_unknown"),
     (listing_holds.check_no_newer_price_waiting, "newer_price_waiting"),
     (notices.check_title, "notice_title_too_long"),
     (incidents._check_text, "cause_too_long"),
@@ -1724,8 +1730,8 @@ USE_CASE_REFUSALS: list[tuple[str, str, Callable[[], SagwaError]]] = [
     ("invalid_input", "token_name_length", lambda: refusal(lambda: accounts.issue_api_token(
         NO_UOW, username="minji", name=" ", actor="a"))),
     ("invalid_input", "account_not_active", lambda: refusal(lambda: accounts.issue_api_token(
-        _uow(users=_rows(by_username=None), now=lambda: NOW), username="minji", name="ci",
-        actor="a"))),
+        _uow(users=_rows(by_username=SimpleNamespace(active=False)), now=lambda: NOW),
+        username="minji", name="ci", actor="a"))),
     ("invalid_input", "token_expiry_past",
      lambda: refusal(lambda: accounts.token_expires_at(date(2008, 6, 12), NOW))),
     ("unauthenticated", "token_expired", lambda: refusal(lambda: accounts.account_for_token(

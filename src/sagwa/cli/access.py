@@ -85,7 +85,7 @@ def list_(
     actor: str = ACTOR,
 ) -> None:
     """List access records, newest first: who (account, role), when, from where (address, or
-    cli:<OS login>), what (page, endpoint or command; a search's words are never kept), whose
+    cli: and the OS login), what (page, endpoint or command; a search's words are never kept), whose
     data (customers, cases), how many a search found and an export's reason."""
     start, end = read_moment(since, "--from"), read_moment(until, "--to", end=True)
     db = database()

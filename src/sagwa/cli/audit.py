@@ -19,7 +19,7 @@ from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 
 AnchorsOption = Annotated[Path | None, typer.Option(
     "--anchors", help="The anchors file (JSON lines: seq, hash, time). Default: "
-                      "SAGWA_AUDIT_ANCHORS_PATH (unset: <data dir>/audit-anchors.jsonl). The "
+                      "SAGWA_AUDIT_ANCHORS_PATH (unset: audit-anchors.jsonl in the data directory, SAGWA_DATA_DIR, default ./.sagwa). The "
                       "worker writes its anchors there: on several hosts, point "
                       "SAGWA_AUDIT_ANCHORS_PATH at one shared file.")]
 
@@ -35,9 +35,10 @@ def verify(as_json: bool = typer.Option(False, "--json", help="Print the result 
     record or anchor names a key not configured (a secret rotated out: list it in
     SAGWA_PREVIOUS_SECRET_KEYS)."""
     path = anchors or _anchors_path()
-    if anchors is not None and not anchors.is_file():
-        err_console.print(f"[red]no anchors file at {anchors}[/red]")
-        raise typer.Exit(2)
+    if anchors is not None and not anchors.is_file():  # said as every refusal (JSON too)
+        raise InvalidInput(f"no anchors file at {anchors}: give the file `audit anchor` "
+                           "writes (or leave --anchors out for the configured one)",
+                           field="anchors", option="--anchors", reason="file_unreadable")
     found = read_anchors(path)
     db = database(audit_key=False)  # it reads: it must tell a foreign key, not refuse to start
     verdict = verify_audit_log(SqlAlchemyUnitOfWork(db.session_factory), anchors=found,

@@ -25,6 +25,7 @@ from sagwa.cli.incident_options import (
 )
 from sagwa.cli.numbers import number_option, whole_number
 from sagwa.domain.access_records import AccessAction
+from sagwa.domain.incidents import IncidentStatus
 from sagwa.domain.money import Money, format_money
 from sagwa.errors import InvalidInput
 from sagwa.services.apology_preview import apology_preview
@@ -231,6 +232,9 @@ def close(
         account, actor = acting(db.session_factory, actor, command="incident close")
         # the sellers' closing email links to their page, at the customers' links' address
         links = command_links(config)
+        with SqlAlchemyUnitOfWork(db.session_factory) as read:  # closed before: said below
+            before = read.incidents.get(incident_id)
+        was_closed = before is not None and before.incident.status is IncidentStatus.CLOSED
         row = desk.close(step_work(db, account, "close", incident_id), incident_id=incident_id,
                          actor=actor, reason=reason.strip(), policy=policy, links=links)
         owed, overdue, totals = refunds_still_owed(SqlAlchemyUnitOfWork(db.session_factory),
@@ -239,7 +243,13 @@ def close(
             else ", ".join(format_money(Money(m, c)) for c, m in totals.items()) or "-")
     print_result({"incident_id": incident_id, "status": row.incident.status.value,
                   "refunds_owed": owed, "refunds_overdue": overdue,
-                  "refunds_owed_totals": said}, fmt, "incident closed")
+                  "refunds_owed_totals": said, "changed": not was_closed}, fmt,
+                 "incident closed" if not was_closed else "incident already closed")
+    if was_closed:  # again: nothing changed, and the reason given now is not kept (a tester's
+        # second reason vanished without a word)
+        err_console.print(f"incident {incident_id} was closed already: nothing changed, and "
+                          "this --reason was not recorded (the first close's stands)",
+                          highlight=False)
     if fmt != "json" and owed:
         err_console.print(f"finance still owes {owed} refund{'s' if owed != 1 else ''} of it "
                           f"({overdue} overdue): `sagwa refunds list --incident {incident_id}`",

@@ -20,6 +20,7 @@ from sagwa.cli.access_recording import REASON, command_what, record_command
 from sagwa.cli.actors import ACTOR, acting_account
 from sagwa.cli.context import database, exits_cleanly
 from sagwa.cli.numbers import whole_number
+from sagwa.cli.output_file import output_file
 from sagwa.domain.access_records import AccessAction, access_reason
 from sagwa.errors import InvalidInput
 from sagwa.services import ledger_reports
@@ -133,30 +134,35 @@ def export(
     filters = ledger_reports.entry_filter(incident_id=incident, seller_id=seller,
                                           customer_id=customer, since=since,  # type: ignore[arg-type]
                                           until=until)  # type: ignore[arg-type]
-    db = database()
-    uow = SqlAlchemyUnitOfWork(db.session_factory)
-    console = Console(stderr=True)
-    try:
-        account = acting_account(db.session_factory, actor, command="ledger export")
-        with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
-            task = bar.add_task("reading the ledger", total=None)
+    # opened first: an export of customers' accounts is on the record, so it must have
+    # somewhere to go (a tester's unwritable --out got a traceback after the record was written)
+    with output_file(out, "the export") as target:
+        db = database()
+        uow = SqlAlchemyUnitOfWork(db.session_factory)
+        console = Console(stderr=True)
+        try:
+            account = acting_account(db.session_factory, actor, command="ledger export")
+            with Progress(console=console, transient=True,
+                          disable=not console.is_terminal) as bar:
+                task = bar.add_task("reading the ledger", total=None)
 
-            def progress(done: int, total: int) -> None:
-                if total > PROGRESS_FROM_ENTRIES:
-                    bar.update(task, completed=done, total=total)
+                def progress(done: int, total: int) -> None:
+                    if total > PROGRESS_FROM_ENTRIES:
+                        bar.update(task, completed=done, total=total)
 
-            shown = [customer] if customer is not None else []
-            text = _export(uow, by, fmt, filters, progress, shown)
-        if shown:  # customers' points accounts
-            record_command(db, account, AccessAction.EXPORT, what, reason=said, customers=shown)
-    finally:
-        db.close()
-    if excel:
-        text = EXCEL_BOM + text
-    if out is None:
-        print(text, end="")
-    else:
-        out.write_text(text, encoding="utf-8")
+                shown = [customer] if customer is not None else []
+                text = _export(uow, by, fmt, filters, progress, shown)
+            if excel:
+                text = EXCEL_BOM + text
+            if target is not None:  # written before it is recorded (in --out's place after)
+                target.write(text)
+            if shown:  # customers' points accounts
+                record_command(db, account, AccessAction.EXPORT, what, reason=said,
+                               customers=shown)
+        finally:
+            db.close()
+        if target is None:
+            print(text, end="")
 
 
 def _export(uow: SqlAlchemyUnitOfWork, by: By, fmt: Format, filters: Any, progress: Any,

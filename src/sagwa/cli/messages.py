@@ -160,7 +160,7 @@ def _read(path: str) -> str:
         return Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         _usage_error(InvalidInput(
-            f"cannot read {path}: {exc}", field="file",
+            f"cannot read {path}: {exc}", field="file", option="",  # an argument, no option
             reason="file_not_utf8" if isinstance(exc, UnicodeDecodeError) else "file_unreadable"))
 
 

@@ -5,7 +5,6 @@ personal data, and erasing it on request or once no law keeps it (``sagwa.domain
 from __future__ import annotations
 
 import json
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,8 +17,9 @@ from sagwa.cli.dates import parse_day, parse_time
 from sagwa.cli.incident_format import print_result, print_rows
 from sagwa.cli.incident_options import FORMAT, TableOrJson
 from sagwa.cli.numbers import number_option
+from sagwa.cli.output_file import output_file
 from sagwa.domain.access_records import AccessAction
-from sagwa.errors import Conflict, InvalidInput
+from sagwa.errors import Conflict
 from sagwa.services.customer_copy import customer_copy
 from sagwa.services.customer_erasure import (
     ErasureReason,
@@ -53,34 +53,26 @@ def export(
     """A customer's copy of everything sagwa holds about them (개인정보 보호법 제35조): their
     details, orders, cases and the words staff recorded, contacts, messages, refunds and
     points, as JSON. Audited, with the reason."""
-    made = out is not None and not out.exists()
-    with ExitStack() as stack:
-        try:  # opened first: a copy made is on the record, so it must have somewhere to go
-            target = stack.enter_context(out.open("w", encoding="utf-8")) if out else None
-        except OSError as exc:
-            raise InvalidInput(f"cannot write the copy to {out}: {exc.strerror or exc}",
-                               field="out", reason="file_unwritable") from None
+    # opened first: a copy made is on the record, so it must have somewhere to go
+    with output_file(out, "the copy") as target:
         db = database()
         try:
             assert db.session_factory is not None
             account, who = acting(db.session_factory, actor, command="customers export")
             copy = customer_copy(SqlAlchemyUnitOfWork(db.session_factory),
                                  customer_id=customer, actor=who, reason=reason)
+            text = json.dumps(copy, ensure_ascii=False, indent=2)
+            if target is not None:  # written before it is recorded (in --out's place after)
+                target.write(text + "\n")
             record_command(db, account, AccessAction.EXPORT,
                            command_what("customers export", ("--customer", customer),
                                         ("--out", out)),
                            customers=[customer], reason=reason)
-        except BaseException:
-            if made and out is not None:  # no copy: no empty file left behind
-                out.unlink(missing_ok=True)
-            raise
         finally:
             db.close()
-        text = json.dumps(copy, ensure_ascii=False, indent=2)
         if target is None:
             typer.echo(text)
             return
-        target.write(text + "\n")
     console.print(f"customer {customer}'s copy -> {out}", markup=False, highlight=False)
 
 

@@ -38,7 +38,11 @@ FIELD_OPTIONS = {
     "window_start": "--window-start", "window_end": "--window-end", "actor": "--actor",
     "reason": "--reason", "file": "--file", "out": "--out", "lang": "--lang",
     "username": "--username", "role": "--role", "password": "--password",
-    "seller_id": "--seller-id",
+    "seller_id": "--seller-id", "cause": "--cause", "responsible": "--responsible",
+    "note": "--note", "evidence": "--evidence", "channel": "--channel",
+    "reference": "--reference", "paid_at": "--paid-at", "from_file": "--from-file",
+    "recorded_before": "--recorded-before", "expires_on": "--expires-on", "name": "--name",
+    "from": "--from", "to": "--to", "opened_against": "--opened-against",
 }
 
 
@@ -65,7 +69,12 @@ def problem_list(exc: SagwaError) -> list[dict[str, str | None]]:
     if found:
         return found
     field = exc.details.get("field")
-    return [] if field is None else [_entry(str(field), exc.details.get("reason"), exc.message)]
+    if field is None:
+        return []
+    found = _entry(str(field), exc.details.get("reason"), exc.message)
+    # the command's own word for it where the refusal says one ("": an argument, no option)
+    return [{**found, "option": exc.details["option"] or None} if "option" in exc.details
+            else found]
 
 
 def _named(entry: Mapping[str, str | None]) -> str:

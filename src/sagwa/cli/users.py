@@ -111,7 +111,7 @@ def token(
 ) -> None:
     """Create a bearer token for the JSON API; it is shown once and stored only as a hash.
 
-    Use it as `Authorization: Bearer <token>`; the account's role decides what it may do.
+    Use it as `Authorization: Bearer TOKEN`; the account's role decides what it may do.
     `sagwa users tokens` lists the live ones and when each was last used.
     """
     last_day = parse_day(expires_on, "--expires-on") if expires_on is not None else None

@@ -277,8 +277,10 @@ def issue_api_token(uow: SqlAlchemyUnitOfWork, *, username: str, name: str,
     now = uow.now()
     expires_at = None if expires_on is None else token_expires_at(expires_on, now)
     with uow:
-        user = uow.users.by_username(username)
-        if user is None or not user.active:
+        # no such account: not found, as the other account commands say (a tester's "nobody"
+        # was exit 2 here, exit 1 there); a deactivated one takes no token
+        user = require(uow.users.by_username(username), "user", username)
+        if not user.active:
             raise InvalidInput(f"there is no active account named {username!r}",
                                field="username", reason="account_not_active")
         token_id = uow.users.add_token(user_id=user.id, name=name,

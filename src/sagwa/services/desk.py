@@ -223,13 +223,17 @@ def _check_listings_free(uow: SqlAlchemyUnitOfWork, listings: list[Listing], wro
                    "this one; dismiss a draft only if it was a false alarm (dismissing vouches "
                    "for the listing's price)"
                    if other.window_end is None else
-                   f"start this window after {other.window_end.isoformat()}")
+                   # Korea time, as an option or a form without a zone reads it (a tester
+                   # copied the UTC time it said: a window nine hours early)
+                   f"start this window after {other.window_end.astimezone(SEOUL).isoformat()} "
+                   "(Korea time)")
             raise Conflict(
                 f"listing {listing.id} is already in incident {other.incident_id}, whose window "
                 f"overlaps this one; {how}, so that no order gets two answers",
                 reason="window_overlaps_incident", listing_id=listing.id,
                 incident_id=int(other.incident_id),
-                incident_window_end=other.window_end.isoformat() if other.window_end else None)
+                incident_window_end=(other.window_end.astimezone(SEOUL).isoformat()
+                                     if other.window_end else None))
 
 
 def _check_listings_had_wrong_price(uow: SqlAlchemyUnitOfWork, listings: list[Listing],

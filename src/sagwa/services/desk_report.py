@@ -147,7 +147,7 @@ def build_report(uow: SqlAlchemyUnitOfWork, *, incident_id: int, policy: DeskPol
         sent = uow.reads.resolution_sent_times(incident_id)
         first_notice = uow.cases.first_notice_at(incident_id)
         # the SLA is met or missed when the notice is up in every language it must be in
-        notice, missing = required_notice(uow, incident_id)
+        notice, missing = required_notice(uow, inc)
         money = incident_money(uow, incident_id, inc.wrong_price.currency)
         unpaid = unpaid_differences(uow, incident_id)
         plan = uow.incidents.plan(incident_id, inc.correct_price) if inc.correct_price else None

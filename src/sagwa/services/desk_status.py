@@ -104,6 +104,9 @@ class IncidentStatusView:
     #: now) × units kept; a discount's part included), a Money dict in the incident's currency;
     #: not in ``money``, which is the points booked and the refunds (appended).
     exposure_kept: dict[str, Any] | None = None
+    #: A draft dismissed as a false alarm (closed without being declared): no notice, no
+    #: customers (``status`` says only "closed"; appended).
+    dismissed: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         def iso(v: object) -> object:
@@ -125,7 +128,7 @@ def status_of(uow: SqlAlchemyUnitOfWork, inc: Incident, plan: IncidentPlan | Non
     the caller read them (a page that shows them too reads each once)."""
     incident_id = int(inc.incident_id)
     msgs = uow.reads.message_counts_by_status(incident_id)
-    notice_at, notice_missing = required_notice(uow, incident_id)
+    notice_at, notice_missing = required_notice(uow, inc)
     owed = differences_owed(uow, incident_id, inc.wrong_price.currency)
     first_sent = uow.reads.first_resolution_sent_at(incident_id)
     first_pause = first_listing_pause(uow.reads.listing_sale_changes(inc.listing_ids),
@@ -165,7 +168,7 @@ def status_of(uow: SqlAlchemyUnitOfWork, inc: Incident, plan: IncidentPlan | Non
         required_notice_at=notice_at, notice_languages_missing=notice_missing,
         apologies_queued=waiting, apologies_due_at=first_due,
         next_message_at=uow.reads.next_pending_message_at(incident_id),
-        exposure_kept=_exposure_kept(uow, inc).as_dict())
+        exposure_kept=_exposure_kept(uow, inc).as_dict(), dismissed=inc.dismissed)
 
 
 def _exposure_kept(uow: SqlAlchemyUnitOfWork, inc: Incident) -> Money:

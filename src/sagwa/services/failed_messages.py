@@ -40,6 +40,7 @@ from sagwa.domain.contact_hours import ContactSchedule
 from sagwa.domain.masking import mask_contacts_in
 from sagwa.domain.wrong_numbers import TEXT_CHANNEL
 from sagwa.services.delivery import contact_opening
+from sagwa.services.lookups import require
 from sagwa.services.outbox import ASKS_TO_ACT, DELIVER_TASK, MESSAGE_QUEUE, UNPROMPTED
 from sagwa.services.unit_of_work import SqlAlchemyUnitOfWork
 from sagwa.services.wrong_numbers import texts_withheld_to
@@ -102,6 +103,8 @@ def retry_failed(uow: SqlAlchemyUnitOfWork, *, actor: str, contact_hours: Contac
     (``texts_not_sent``)."""
     report = RetryReport(dry_run=dry_run)
     with uow:
+        if incident_id is not None:  # as every --incident: an unknown one is said, not 0
+            require(uow.incidents.get(incident_id), "incident", incident_id)
         now = uow.now()
         for message in uow.outbox.failed_messages(incident_id=incident_id,
                                                   queued_since=queued_since):

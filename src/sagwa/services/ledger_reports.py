@@ -21,7 +21,9 @@ A summary row puts every posting in one column, so the columns of all rows balan
 By seller, a compensation paid by several sellers is divided between them as their charge-backs
 are (whole points, ``money.allocate_by_weight``), and one with no seller share goes to the sellers
 of the case's orders by their value; an entry with no seller (a spend) is on the row with an
-empty key (``entries`` counts an entry once, on its first seller's row). By incident, entries
+empty key. ``entries`` counts on each seller's row the entries they have a part of (an entry
+two sellers share is on both rows, as filtered to either seller), and on the total each entry
+once. By incident, entries
 not of a case are on the empty key's row.
 
 Filtered to one seller (``--seller``), every row holds that seller's part of each entry only,
@@ -184,9 +186,13 @@ class SummaryRow:
     refunds_other: dict[str, int] = field(default_factory=dict)
     differences_paid: int = 0
     differences_other: dict[str, int] = field(default_factory=dict)
+    #: Of ``entries``, those counted on another row too (an entry sellers share, by seller):
+    #: :func:`total_of` counts each entry once. Not a column.
+    shared: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         d = dict(self.__dict__)
+        del d["shared"]
         for other in ("refunds_other", "differences_other"):
             d[other] = " ".join(f"{c} {n}" for c, n in sorted(getattr(self, other).items()))
         return d
@@ -250,9 +256,10 @@ def summarize(uow: SqlAlchemyUnitOfWork, *, by: Grouping, filters: EntryFilter,
     docstring), in one transaction."""
     rows: dict[str, SummaryRow] = {}
 
-    def add(key: str, columns: dict[str, int], entries: int = 1) -> None:
+    def add(key: str, columns: dict[str, int], shared: bool = False) -> None:
         r = rows.setdefault(key, SummaryRow(key))
-        r.entries += entries
+        r.entries += 1
+        r.shared += shared
         for name, value in columns.items():
             setattr(r, name, getattr(r, name) + value)
 
@@ -270,7 +277,7 @@ def summarize(uow: SqlAlchemyUnitOfWork, *, by: Grouping, filters: EntryFilter,
                     parts = [p for p in parts if p[0] == only]  # by seller counts it)
                 for n, (key, columns) in enumerate(parts):
                     add(key if by == "seller" else _key(by, e.incident_id, e.created_at),
-                        columns, entries=int(n == 0))
+                        columns, shared=n > 0)
             done += len(chunk)
             if progress:
                 progress(done, total)
@@ -307,11 +314,13 @@ def _difference_parts(paid: Any, by: Grouping, owners: dict[int, dict[int, int]]
 
 
 def total_of(rows: list[SummaryRow]) -> SummaryRow:
-    """The rows added up (key ``total``)."""
+    """The rows added up (key ``total``): each entry counted once, though by seller an entry
+    sellers share is on each of their rows."""
     out = SummaryRow("total")
     for r in rows:
         for name in _COUNTED:
             setattr(out, name, getattr(out, name) + getattr(r, name))
+        out.entries -= r.shared
         for cur, n in r.refunds_other.items():
             out.add_money("refunds", cur, n)
         for cur, n in r.differences_other.items():

@@ -169,8 +169,20 @@ def check_notice_unchanged(latest: NoticeRow | None, opened_against: int | None,
     """Refuse (409 ``notice_changed``, nothing published) a notice written against version
     ``opened_against`` in ``lang`` (0: before the first) when ``latest``, a newer version,
     was published since — another operator's, which it would replace unseen. None (a caller
-    that does not say what it saw) is not checked."""
-    if opened_against is None or latest is None or latest.version <= opened_against:
+    that does not say what it saw) is not checked. A version never published in ``lang``
+    (above the latest) is refused too (InvalidInput, ``notice_version_unknown``): it would pass
+    every check unseen (a tester's ``--opened-against 9`` with version 2 the latest)."""
+    if opened_against is None:
+        return
+    newest = latest.version if latest is not None else 0
+    if opened_against > newest:
+        said = f"the latest is version {newest}" if newest else "none is published yet"
+        raise InvalidInput(f"version {opened_against} of incident {incident_id}'s notice in "
+                           f"{lang} was never published ({said}): give the version you read, "
+                           "0 before the first", field="opened_against",
+                           reason="notice_version_unknown", version=newest,
+                           opened_against=opened_against)
+    if latest is None or latest.version <= opened_against:
         return
     seen = f"version {opened_against}" if opened_against else "before any version"
     raise Conflict(f"version {latest.version} of incident {incident_id}'s notice in {lang} was "
@@ -252,11 +264,15 @@ def publish_notice_once(uow: SqlAlchemyUnitOfWork, *, incident_id: int, lang: st
 
 
 def required_notice(uow: SqlAlchemyUnitOfWork,
-                    incident_id: int) -> tuple[datetime | None, list[str]]:
+                    inc: Incident) -> tuple[datetime | None, list[str]]:
     """Inside an open unit of work: when the incident's public notice was up in every language
     it must be in (``sla.required_notice_at``: Korean and each language its customers read, as
     closing requires; None until then) — the moment its SLA is met or missed at — and the
-    languages it still lacks."""
+    languages it still lacks: none for a dismissed draft, which has no notice
+    (:func:`check_not_dismissed`; a tester read "missing: ko" on one)."""
+    if inc.dismissed:
+        return None, []
+    incident_id = int(inc.incident_id)
     required = uow.cases.notice_languages_required(incident_id)
     firsts = uow.cases.first_notice_by_language(incident_id)
     return required_notice_at(firsts, required), notice_languages_missing(firsts, required)

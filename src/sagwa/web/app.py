@@ -46,6 +46,7 @@ from sagwa.web.pages import install_pages
 from sagwa.web.query_params import strict_query
 from sagwa.web.request_ids import RequestIds
 from sagwa.web.security_headers import SecurityHeaders
+from sagwa.web.stray_body import no_stray_body
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -127,9 +128,10 @@ def create_app(settings: Settings, *, database: Database | None = None,
                    cases.router, follow_ups.router, messages.router, ledger.router,
                    seller_incidents.router, price_blocks.router, case_messages.router,
                    refunds.router, metrics.router):
-        # strict_query: a query parameter the route does not take is refused, not ignored
+        # strict_query: a query parameter the route does not take is refused, not ignored;
+        # no_stray_body: so is a body sent to a call that takes none
         app.include_router(router, responses=ERROR_RESPONSES,
-                           dependencies=[Depends(strict_query)])
+                           dependencies=[Depends(strict_query), Depends(no_stray_body)])
     install_pages(app, settings)
     install_api_docs(app)
     # read where the body is: a 413 raised there is answered by the error handlers

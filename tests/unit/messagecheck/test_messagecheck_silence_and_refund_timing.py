@@ -66,6 +66,11 @@ CAUGHT = [
     ("ko", N, "고객님께서 잘못된 가격인 줄 알면서 주문하셨다면 주문을 유지할 수 없습니다.", {BLAME, FA}),
     ("ko", N, "잘못된 가격임을 알고 주문하신 고객님의 주문은 유지되지 않습니다.", {BLAME, FA}),
     ("ko", R, "오류 가격임을 알고도 주문하신 경우 주문이 취소될 수 있습니다.", {BLAME, FA}),
+    # a tester's sentences, "보내 드리지 않습니다" (passed before: only 유지·배송·발송 … were seen)
+    ("ko", R, "다만 고객님도 가격이 잘못된 것을 알고 주문하셨기 때문에 주문을 보내 드리지 않습니다.",
+     {BLAME, FA}),
+    ("ko", R, "가격 오류를 알고도 주문하셨으므로 주문을 보내 드리지 않습니다.", {BLAME, FA}),
+    ("ko", R, "가격 오류를 알고도 주문하셨으므로 상품은 보내지 않습니다.", {BLAME, FA}),
     ("en", N, "If you knew the price was wrong, we cannot keep your order.", {BLAME, FA}),
     ("en", N, "Customers who knew the price was wrong will not have their orders honoured.",
      {BLAME, FA}),
@@ -105,6 +110,10 @@ PASSES = [
     ("ko", N, "기한이 지나도 주문은 그대로 유지됩니다."),
     ("ko", R, "주문을 유지하지 않으시려면 아래 링크에서 취소를 선택해 주세요."),
     ("ko", N, "오류 가격임을 알고 주문하셨더라도 주문을 취소하지 않습니다."),
+    ("ko", R, "잘못된 가격인 줄 알고 주문하셨더라도 주문을 취소하지 않고 그대로 보내 드립니다."),
+    # "보내다" sends texts too; a next clause's 없다 is not the order withheld (a review's)
+    ("ko", R, "잘못된 가격인 줄 알고 주문하셨어도 주문하신 상품은 그대로 보내 드리며 추가 요금은 없습니다."),
+    ("ko", R, "잘못된 가격인 줄 알고 주문하셨어도 주문은 그대로 유지되며, 별도의 안내 문자는 보내 드리지 않습니다."),
     ("ko", R, "환불은 72시간 안에 해 드립니다."),
     ("ko", R, "7일 이내에 알려 주시면 3영업일 안에 환불해 드립니다."),
     ("ko", R, ("카드 결제는 3영업일 안에 카드사에 취소를 요청하며, 실제 반영은 카드사에 따라 "

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hmac
 
 from fastapi import APIRouter, Request
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import PlainTextResponse, Response
 
 from sagwa.errors import Forbidden, Unauthenticated
 from sagwa.jobs.queues import QUEUES
@@ -44,7 +44,9 @@ def _may_read(request: Request) -> None:
                         "or the SAGWA_METRICS_TOKEN)", reason="role_not_allowed")
 
 
-@router.get("/metrics", responses={200: {
+# response_class Response (no media type of its own): the 200 lists the text format only, and
+# the errors stay application/json
+@router.get("/metrics", response_class=Response, responses={200: {
     "content": {CONTENT_TYPE: {}},
     "description": "The metrics, in Prometheus's text format 0.0.4."}})
 def metrics(request: Request) -> PlainTextResponse:

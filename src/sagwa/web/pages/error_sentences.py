@@ -531,6 +531,11 @@ RULES: tuple[Rule, ...] = (
        "Another operator published version {version} of the notice after this editor was "
        "opened, so yours was not published: read that version, then publish again.",
        needs=("version",)),
+    _r("invalid_input", None, "notice_version_unknown",
+       "이 편집기가 연 공지 판은 게시된 적이 없습니다(지금 최신은 제{version}판). 화면을 새로 고쳐 게시된 판을 읽고 다시 게시해 주세요.",
+       "The notice version this editor was opened against was never published (the latest is "
+       "version {version}): reload the page, read the published version, then publish again.",
+       needs=("version",)),
     _r("conflict", None, "no_difference_owed",
        "이 고객은 결제할 차액이 없습니다. 정상가에서 할인된 가격으로 구매를 골라 주문 금액이 올라간 고객만 차액 결제를 기록할 수 있습니다.",
        "This customer owes no difference: only a customer who chose to buy at the discounted "
