@@ -49,7 +49,9 @@ STATUS_KEYS = ["incident_id", "status", "listings", "wrong_price", "correct_pric
                # next pending message goes out (2026-12-05)
                "apologies_queued", "apologies_due_at", "next_message_at",
                # then the revenue given up on the units kept at the wrong price (2026-12-05)
-               "exposure_kept"]
+               "exposure_kept",
+               # then whether it is a draft dismissed as a false alarm (2026-12-07)
+               "dismissed"]
 PLAN_KEYS = ["options", "deadline", "default", "seller_share_pct", "platform_share_pct",
              "cancel_compensation", "discount_pct", "keep_max_units",
              "accept_late_choices"]  # appended 2026-12-04

@@ -242,9 +242,9 @@ def test_status_says_when_the_pending_messages_go_out(data_dir: Path,
     as_json = json.loads(sagwa("incident", "status", str(planned[1]), "--format",
                                "json").stdout)
     keys = list(as_json)
-    # appended after it (then exposure_kept, 2026-12-05)
-    assert keys[-4:-1] == ["apologies_queued", "apologies_due_at", "next_message_at"]
-    assert keys.index("notice_languages_missing") == len(keys) - 5
+    # appended after it (then exposure_kept, 2026-12-05, and dismissed, 2026-12-07)
+    assert keys[-5:-2] == ["apologies_queued", "apologies_due_at", "next_message_at"]
+    assert keys.index("notice_languages_missing") == len(keys) - 6
     assert datetime.fromisoformat(as_json["next_message_at"]) == due
 
 
