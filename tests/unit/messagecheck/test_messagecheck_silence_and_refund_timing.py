@@ -114,6 +114,9 @@ PASSES = [
     # "보내다" sends texts too; a next clause's 없다 is not the order withheld (a review's)
     ("ko", R, "잘못된 가격인 줄 알고 주문하셨어도 주문하신 상품은 그대로 보내 드리며 추가 요금은 없습니다."),
     ("ko", R, "잘못된 가격인 줄 알고 주문하셨어도 주문은 그대로 유지되며, 별도의 안내 문자는 보내 드리지 않습니다."),
+    # the order going as it is, then the next clause's 없다 (flagged before this session too)
+    ("ko", R, "잘못된 가격인 줄 알고 주문하셨어도 그대로 배송되며 불이익은 없습니다."),
+    ("ko", R, "잘못된 가격인 줄 알고 주문하셨어도 상품은 정상 출고되며 불이익은 없습니다."),
     ("ko", R, "환불은 72시간 안에 해 드립니다."),
     ("ko", R, "7일 이내에 알려 주시면 3영업일 안에 환불해 드립니다."),
     ("ko", R, ("카드 결제는 3영업일 안에 카드사에 취소를 요청하며, 실제 반영은 카드사에 따라 "
