@@ -27,14 +27,12 @@ def output_file(out: Path | None, what: str) -> Iterator[TextIO | None]:
         yield None
         return
     if out.is_dir():
-        raise InvalidInput(f"cannot write {what} to {out}: it is a directory", field="out",
-                           option="--out", reason="file_unwritable")
+        raise _unwritable(what, out, "it is a directory")
     try:
         handle, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.",
                                         suffix=".part")
     except OSError as exc:
-        raise InvalidInput(f"cannot write {what} to {out}: {exc.strerror or exc}",
-                           field="out", option="--out", reason="file_unwritable") from None
+        raise _unwritable(what, out, exc.strerror or str(exc)) from None
     written = Path(name)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as target:
@@ -42,8 +40,12 @@ def output_file(out: Path | None, what: str) -> Iterator[TextIO | None]:
         os.replace(written, out)
     except OSError as exc:
         written.unlink(missing_ok=True)
-        raise InvalidInput(f"cannot write {what} to {out}: {exc.strerror or exc}",
-                           field="out", option="--out", reason="file_unwritable") from None
+        raise _unwritable(what, out, exc.strerror or str(exc)) from None
     except BaseException:
         written.unlink(missing_ok=True)
         raise
+
+
+def _unwritable(what: str, out: Path, why: str) -> InvalidInput:
+    return InvalidInput(f"cannot write {what} to {out}: {why}", field="out", option="--out",
+                        reason="file_unwritable")

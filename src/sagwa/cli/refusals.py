@@ -46,8 +46,12 @@ FIELD_OPTIONS = {
 }
 
 
-def _entry(field: str | None, reason: Any, message: str) -> dict[str, str | None]:
-    return {"field": field, "option": FIELD_OPTIONS.get(field or ""),
+def _entry(field: str | None, reason: Any, message: str,
+           option: str | None = None) -> dict[str, str | None]:
+    """One problem; its option ``option`` where the refusal named one ("": an argument, no
+    option), else the one that sets ``field`` (:data:`FIELD_OPTIONS`)."""
+    return {"field": field,
+            "option": FIELD_OPTIONS.get(field or "") if option is None else option or None,
             "reason": None if reason is None else str(reason), "message": message}
 
 
@@ -69,12 +73,8 @@ def problem_list(exc: SagwaError) -> list[dict[str, str | None]]:
     if found:
         return found
     field = exc.details.get("field")
-    if field is None:
-        return []
-    found = _entry(str(field), exc.details.get("reason"), exc.message)
-    # the command's own word for it where the refusal says one ("": an argument, no option)
-    return [{**found, "option": exc.details["option"] or None} if "option" in exc.details
-            else found]
+    return [] if field is None else [_entry(str(field), exc.details.get("reason"), exc.message,
+                                            exc.details.get("option"))]
 
 
 def _named(entry: Mapping[str, str | None]) -> str:

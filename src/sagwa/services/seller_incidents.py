@@ -80,18 +80,23 @@ class SellerIncident:
     #: This seller's customers in the incident, and how many of them have answered (chosen)
     customers: int = 0
     answered: int = 0
-    #: The most compensation points this seller can be charged: what is charged already, and
-    #: every one of their customers who may still cancel (``may_still_cancel`` of them:
-    #: ``compensation.may_still_cancel``) cancelling with the plan's points, their share of
-    #: each rounded down as the ledger rounds it (a customer shared with another seller splits
-    #: it: fewer); None without a plan.
-    most_points: int | None = None
+    #: This seller's customers who may still cancel (``compensation.may_still_cancel``).
     may_still_cancel: int = 0
-    #: This seller's share of the plan's points for one customer cancelling (0: none offered).
+    #: This seller's share of the plan's points for one customer cancelling, rounded down as
+    #: the ledger rounds it (0: none offered).
     points_per_case: int = 0
     #: The apology their customers got (:mod:`sagwa.services.seller_apology`), the page's
     #: language first; empty before it was sent, and on views that do not ask for it.
     apologies: tuple[SellerApology, ...] = ()
+
+    @property
+    def most_points(self) -> int | None:
+        """The most compensation points this seller can be charged: what is charged already,
+        and every one of their customers who may still cancel doing so with the plan's points
+        (a customer shared with another seller splits it: fewer); None without a plan."""
+        if self.plan is None:
+            return None
+        return self.charged_points + self.may_still_cancel * self.points_per_case
 
     @property
     def counts(self) -> dict[str, int]:
@@ -238,7 +243,6 @@ def seller_view(uow: SqlAlchemyUnitOfWork, *, seller_id: int, incident_id: int,
                           charged, scoped, min(due.values(), default=None),
                           apologies_queued=len(due), customers=len(rows),
                           answered=sum(1 for r in rows if r.case.consent is not None),
-                          most_points=_most_points(plan, charged, still),
                           may_still_cancel=still, points_per_case=_per_case(plan))
 
 
@@ -251,14 +255,9 @@ def _apologies_due(uow: SqlAlchemyUnitOfWork, inc: Incident,
     return uow.outbox.apologies_due([int(r.case.case_id) for r in rows])
 
 
-def _most_points(plan: IncidentPlan | None, charged: int, cases: int) -> int | None:
-    """What is ``charged`` already, and every one of ``cases`` (those that may still cancel:
-    ``compensation.may_still_cancel``) cancelling with the plan's points, the seller's share
-    of each rounded down per case (as the ledger and the operator's page count it)."""
-    return None if plan is None else charged + cases * _per_case(plan)
-
-
 def _per_case(plan: IncidentPlan | None) -> int:
+    """The seller's share of the plan's points for one customer cancelling, rounded down per
+    case (as the ledger and the operator's page count it)."""
     if plan is None or not plan.offers(CustomerOption.CANCEL_WITH_COMPENSATION):
         return 0
     return cancel_points(plan) * plan.seller_share_pct // 100

@@ -112,8 +112,9 @@ def publish(incident_id: int, request: Request, account: Operator, uow: Uow, tit
         flash_in_lang(request, f"이미 게시된 공지입니다(제{version}판). 새 판을 올리지 않았습니다.",
                       f"That notice is already published (version {version}); no new version "
                       "was added.")
-    return RedirectResponse(f"/ops/incidents/{incident_id}"
-                            + ("?noscript=true" if noscript else ""), status_code=303)
+    # the page as it stood (the Korean editor first), drawn whole when the form came from
+    # such a page
+    return RedirectResponse(_page_address(incident_id, "ko", bool(noscript)), status_code=303)
 
 
 def _page_address(incident_id: int, lang: str, noscript: bool) -> str:

@@ -151,8 +151,7 @@ def incident_page(incident_id: int, request: Request, account: Operator, uow: Uo
     access.viewed(cases=cases, customers=customers)
     if noscript:
         context |= without_script_parts(request, uow, incident_id)
-        status = context["s"]
-        if not (status.status == IncidentStatus.CLOSED.value and status.declared_at is None):
+        if not context["s"].dismissed:
             # not a dismissed draft (no notice is due: the page says so without an editor)
             context["editor"] = {**editor_context(uow, incident_id, policy_of(request), lang),
                                  "notice_problem": None}

@@ -102,8 +102,7 @@ def _remainder(typed: str, digits: str, ko: str, en: str) -> Said:
     found = remainder_too_big(digits)
     if found is None:
         return None
-    unit, rest, total = found
-    limit = {"만": 10_000, "천": 1_000, "백": 100}[unit]
+    unit, limit, rest, total = found
     way_ko, way_en = _ways(total)
     units = _in_units(total)
     if units:

@@ -14,6 +14,7 @@ read (``won_mistakes`` asks for the 만). Nor is anything else unclear (``1.5억
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 EOK = 100_000_000
 _GROUPED = re.compile(r"[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+")
@@ -65,9 +66,19 @@ def _grouped(digits: str) -> int | None:
     return int(digits.replace(",", "")) if _GROUPED.fullmatch(digits) else None
 
 
-def _korean_units(digits: str) -> int | None:
-    """``17만``, ``17만 5천``, ``17만 5000``, ``5천 500`` read exactly; None when a part is
-    missing, malformed or too big for the unit after it (``17만 12000``, ``5천 1500``)."""
+class _UnitParts(NamedTuple):
+    """A number written in Korean units, read part by part: ``unit`` is the last unit named
+    (만, 천 or 백) and ``limit`` its size, which the remainder ``rest`` must stay under."""
+
+    total: int
+    rest: int
+    unit: str
+    limit: int
+
+
+def _unit_parts(digits: str) -> _UnitParts | None:
+    """``17만 12000`` -> (182000, 12000, "만", 10000); None when ``digits`` is no number in
+    Korean units (a part missing or malformed, ``0만``), whatever its remainder."""
     found = _KOREAN_UNITS.fullmatch(digits)
     if found is None or not (found["man"] or found["cheon"] or found["baek"]):
         return None
@@ -76,26 +87,24 @@ def _korean_units(digits: str) -> int | None:
     if man is None or rest is None or (found["man"] and man == 0):
         return None
     cheon, baek = int(found["cheon"] or 0), int(found["baek"] or 0)
-    if rest >= (100 if found["baek"] else 1_000 if found["cheon"] else 10_000):
-        return None
-    return man * 10_000 + cheon * 1_000 + baek * 100 + rest
-
-
-def remainder_too_big(digits: str) -> tuple[str, int, int] | None:
-    """``17만 12000`` -> ``("만", 12000, 182000)``: Korean units read but for a remainder as big
-    as the unit before it or bigger — the unit (만, 천 or 백), the remainder, and what the parts
-    add up to; None for anything else (``won_mistakes`` says it back; nothing is read)."""
-    found = _KOREAN_UNITS.fullmatch(digits)
-    if found is None or not found["rest"] or not (found["man"] or found["cheon"]
-                                                  or found["baek"]):
-        return None
-    man = _grouped(found["man"]) if found["man"] else 0
-    rest = _grouped(found["rest"])
-    if man is None or rest is None or (found["man"] and man == 0):
-        return None
     unit, limit = (("백", 100) if found["baek"] else ("천", 1_000) if found["cheon"]
                    else ("만", 10_000))
-    if rest < limit:
+    return _UnitParts(man * 10_000 + cheon * 1_000 + baek * 100 + rest, rest, unit, limit)
+
+
+def _korean_units(digits: str) -> int | None:
+    """``17만``, ``17만 5천``, ``17만 5000``, ``5천 500`` read exactly; None when a part is
+    missing, malformed or too big for the unit after it (``17만 12000``, ``5천 1500``)."""
+    parts = _unit_parts(digits)
+    return None if parts is None or parts.rest >= parts.limit else parts.total
+
+
+def remainder_too_big(digits: str) -> tuple[str, int, int, int] | None:
+    """``17만 12000`` -> ``("만", 10000, 12000, 182000)``: Korean units read but for a remainder
+    as big as the unit before it or bigger — the unit (만, 천 or 백), its size, the remainder,
+    and what the parts add up to; None for anything else (``won_mistakes`` says it back;
+    nothing is read)."""
+    parts = _unit_parts(digits)
+    if parts is None or parts.rest < parts.limit:
         return None
-    return unit, rest, (man * 10_000 + int(found["cheon"] or 0) * 1_000
-                        + int(found["baek"] or 0) * 100 + rest)
+    return parts.unit, parts.limit, parts.rest, parts.total
